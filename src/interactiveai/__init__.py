@@ -1,0 +1,1 @@
+"""InteractiveAI: LLM observability, traces grouped into sessions."""

@@ -1,0 +1,75 @@
+"""What decoding produces and the writer consumes: one observation and the trace fields it carries.
+
+`None` always means "not given here" so that records from several spans (or several
+ingestion events) can be merged field by field; later given values win.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(slots=True)
+class ObservationRecord:
+    """One observation (an OTLP span, or a Langfuse `*-create`/`*-update` event body)."""
+
+    id: str
+    trace_id: str
+    type: str | None = None  # lower case, one of conventions.OBSERVATION_TYPES
+    name: str | None = None
+    parent_observation_id: str | None = None
+    start_time: datetime | None = None
+    end_time: datetime | None = None
+    completion_start_time: datetime | None = None
+    model: str | None = None
+    model_parameters: dict[str, Any] | None = None
+    input: Any = None
+    output: Any = None
+    metadata: dict[str, Any] | None = None
+    level: str | None = None  # DEBUG, DEFAULT, WARNING, ERROR
+    status_message: str | None = None
+    version: str | None = None
+    environment: str | None = None
+    usage_details: dict[str, int] | None = None
+    cost_details: dict[str, float] | None = None
+    prompt_name: str | None = None
+    prompt_version: int | None = None
+
+
+@dataclass(slots=True)
+class TraceRecord:
+    """Trace-level fields found on one span or event; merged into the trace row."""
+
+    id: str
+    timestamp: datetime | None = None  # explicit trace timestamp (batch ingestion)
+    name: str | None = None
+    user_id: str | None = None
+    session_id: str | None = None
+    input: Any = None
+    output: Any = None
+    metadata: dict[str, Any] | None = None
+    tags: list[str] | None = None
+    public: bool | None = None
+    release: str | None = None
+    version: str | None = None
+    environment: str | None = None
+    # Set when the span is the trace's root: its name/input/output stand in for the
+    # trace's own when those were never given explicitly.
+    root_name: str | None = None
+    root_input: Any = None
+    root_output: Any = None
+    root_start_time: datetime | None = None
+
+
+@dataclass(slots=True)
+class DecodedBatch:
+    """The records of one ingestion request, plus what was dropped and why."""
+
+    observations: list[ObservationRecord] = field(default_factory=list)
+    traces: list[TraceRecord] = field(default_factory=list)
+    # Human-readable reasons for partial rejection (dropped session ids, bad spans...).
+    warnings: list[str] = field(default_factory=list)
+    rejected_spans: int = 0
+    dropped_session_ids: int = 0
