@@ -1,0 +1,237 @@
+"""Keep trace and session rollups right: recomputed from their parts for the keys a write touched.
+
+Why recompute rather than add deltas: spans arrive late, out of order, twice, or updated, and
+traces move between sessions; recomputing a touched trace from its observations, then a
+touched session from its traces, is right in all those cases and costs one indexed read of
+a small set of rows. Under PostgreSQL with several server processes, callers lock the trace
+and session rows (SELECT ... FOR UPDATE, in key order) before calling these, so the last
+committer's recompute sees every committed part.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, bindparam, case, delete, func, select, update
+
+from interactiveai.server.store.schema import observations, sessions, traces
+
+_CHUNK = 500
+_SUMS = ("input_cost", "output_cost", "total_cost", "input_tokens", "output_tokens", "total_tokens")
+
+
+def chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
+    """Slices of at most `size` items: bounded IN lists for both dialects."""
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _empty_usage() -> dict[str, float]:
+    return {
+        "inputTokens": 0,
+        "outputTokens": 0,
+        "totalTokens": 0,
+        "inputCost": 0.0,
+        "outputCost": 0.0,
+        "totalCost": 0.0,
+    }
+
+
+_USAGE_KEYS = {
+    "input_tokens": "inputTokens",
+    "output_tokens": "outputTokens",
+    "total_tokens": "totalTokens",
+    "input_cost": "inputCost",
+    "output_cost": "outputCost",
+    "total_cost": "totalCost",
+}
+
+
+def recompute_traces(conn: Connection, project_id: str, trace_ids: Sequence[str]) -> None:
+    """Recompute rollup columns of the given traces from their observations."""
+    if not trace_ids:
+        return
+    o = observations.c
+    end = func.coalesce(o.end_time, o.start_time)
+    per: dict[str, dict[str, Any]] = {}
+    for part in chunks(sorted(set(trace_ids))):
+        rows = conn.execute(
+            select(
+                o.trace_id,
+                o.model,
+                func.count().label("n"),
+                func.sum(case((o.level == "ERROR", 1), else_=0)).label("errors"),
+                func.min(o.start_time).label("start"),
+                func.max(end).label("end"),
+                *(func.coalesce(func.sum(getattr(o, k)), 0).label(k) for k in _SUMS),
+            )
+            .where(o.project_id == project_id, o.trace_id.in_(part))
+            .group_by(o.trace_id, o.model)
+        )
+        for r in rows:
+            agg = per.setdefault(
+                r.trace_id,
+                {"n": 0, "errors": 0, "start": None, "end": None, "models": {}}
+                | dict.fromkeys(_SUMS, 0),
+            )
+            agg["n"] += r.n
+            agg["errors"] += r.errors or 0
+            if r.start is not None and (agg["start"] is None or r.start < agg["start"]):
+                agg["start"] = r.start
+            if r.end is not None and (agg["end"] is None or r.end > agg["end"]):
+                agg["end"] = r.end
+            for k in _SUMS:
+                agg[k] += getattr(r, k) or 0
+            if r.model:
+                usage = _empty_usage()
+                for k, camel in _USAGE_KEYS.items():
+                    usage[camel] = getattr(r, k) or 0
+                agg["models"][r.model] = usage
+    params = []
+    for trace_id in set(trace_ids):
+        agg = per.get(trace_id)
+        if agg is None:
+            agg = {"n": 0, "errors": 0, "start": None, "end": None, "models": {}} | dict.fromkeys(
+                _SUMS, 0
+            )
+        params.append(
+            {
+                "b_id": trace_id,
+                "b_start": agg["start"],
+                "b_end": agg["end"],
+                "b_n": agg["n"],
+                "b_errors": agg["errors"],
+                "b_models": agg["models"] or None,
+                **{f"b_{k}": agg[k] for k in _SUMS},
+            }
+        )
+    t = traces.c
+    stmt = (
+        update(traces)
+        .where(t.project_id == project_id, t.id == bindparam("b_id"))
+        .values(
+            start_time=bindparam("b_start", type_=t.start_time.type),
+            end_time=bindparam("b_end", type_=t.end_time.type),
+            observation_count=bindparam("b_n"),
+            error_count=bindparam("b_errors"),
+            usage_by_model=bindparam("b_models", type_=t.usage_by_model.type),
+            # A trace's timestamp is its explicit one, else when its first observation started.
+            timestamp=case(
+                (t.timestamp_explicit, t.timestamp),
+                else_=func.coalesce(bindparam("b_start", type_=t.start_time.type), t.timestamp),
+            ),
+            **{k: bindparam(f"b_{k}") for k in _SUMS},
+        )
+    )
+    conn.execute(stmt, params)
+
+
+def recompute_sessions(
+    conn: Connection, project_id: str, session_ids: Sequence[str], now: datetime | None = None
+) -> None:
+    """Recompute the given sessions' aggregates from their traces; drop sessions left empty."""
+    if not session_ids:
+        return
+    now = now or datetime.now(UTC)
+    t = traces.c
+    per: dict[str, dict[str, Any]] = {}
+    for part in chunks(sorted(set(session_ids))):
+        rows = conn.execute(
+            select(
+                t.session_id,
+                t.timestamp,
+                t.user_id,
+                t.environment,
+                t.tags,
+                t.start_time,
+                t.end_time,
+                t.observation_count,
+                t.error_count,
+                t.usage_by_model,
+                *(getattr(t, k) for k in _SUMS),
+            )
+            .where(t.project_id == project_id, t.session_id.in_(part))
+            .order_by(t.session_id, t.timestamp)
+        )
+        for r in rows:
+            agg = per.get(r.session_id)
+            if agg is None:
+                agg = per[r.session_id] = {
+                    "created_at": r.timestamp,
+                    "environment": r.environment,
+                    "start": None,
+                    "end": None,
+                    "count_traces": 0,
+                    "count_observations": 0,
+                    "errors": 0,
+                    "users": {},
+                    "tags": {},
+                    "models": {},
+                } | dict.fromkeys(_SUMS, 0)
+            agg["count_traces"] += 1
+            agg["count_observations"] += r.observation_count
+            agg["errors"] += r.error_count
+            if r.user_id:
+                agg["users"][r.user_id] = None
+            for tag in r.tags or ():
+                agg["tags"][tag] = None
+            start = r.start_time or r.timestamp
+            end = r.end_time or start
+            if agg["start"] is None or start < agg["start"]:
+                agg["start"] = start
+            if agg["end"] is None or end > agg["end"]:
+                agg["end"] = end
+            for k in _SUMS:
+                agg[k] += getattr(r, k) or 0
+            for model, usage in (r.usage_by_model or {}).items():
+                acc = agg["models"].setdefault(model, _empty_usage())
+                for key, value in usage.items():
+                    acc[key] = acc.get(key, 0) + (value or 0)
+    empty = [sid for sid in set(session_ids) if sid not in per]
+    s = sessions.c
+    if per:
+        params = [
+            {
+                "b_id": sid,
+                "b_created_at": agg["created_at"],
+                "b_environment": agg["environment"],
+                "b_start": agg["start"],
+                "b_end": agg["end"],
+                "b_duration": (agg["end"] - agg["start"]).total_seconds()
+                if agg["start"] is not None
+                else 0.0,
+                "b_count_traces": agg["count_traces"],
+                "b_count_observations": agg["count_observations"],
+                "b_errors": agg["errors"],
+                "b_users": sorted(agg["users"]),
+                "b_tags": sorted(agg["tags"]),
+                "b_models": agg["models"] or None,
+                "b_now": now,
+                **{f"b_{k}": agg[k] for k in _SUMS},
+            }
+            for sid, agg in per.items()
+        ]
+        conn.execute(
+            update(sessions)
+            .where(s.project_id == project_id, s.id == bindparam("b_id"))
+            .values(
+                created_at=bindparam("b_created_at", type_=s.created_at.type),
+                environment=bindparam("b_environment"),
+                start_time=bindparam("b_start", type_=s.start_time.type),
+                end_time=bindparam("b_end", type_=s.end_time.type),
+                duration_seconds=bindparam("b_duration"),
+                count_traces=bindparam("b_count_traces"),
+                count_observations=bindparam("b_count_observations"),
+                error_count=bindparam("b_errors"),
+                user_ids=bindparam("b_users", type_=s.user_ids.type),
+                tags=bindparam("b_tags", type_=s.tags.type),
+                usage_by_model=bindparam("b_models", type_=s.usage_by_model.type),
+                last_activity_at=bindparam("b_now", type_=s.last_activity_at.type),
+                **{k: bindparam(f"b_{k}") for k in _SUMS},
+            ),
+            params,
+        )
+    for part in chunks(sorted(empty)):
+        conn.execute(delete(sessions).where(and_(s.project_id == project_id, s.id.in_(part))))
