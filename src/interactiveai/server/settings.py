@@ -26,17 +26,53 @@ def _s(name: str, default: Any, doc: str) -> Setting:
 
 
 REGISTRY: tuple[Setting, ...] = (
-    _s("database_url", None, "Database URL: `sqlite:///path` or `postgresql://user:pass@host/db`. Default: a SQLite file `~/.interactiveai/interactiveai.db`."),
-    _s("server_host", "127.0.0.1", "Address to bind. Use `0.0.0.0` to accept connections from other machines."),
+    _s(
+        "database_url",
+        None,
+        "Database URL: `sqlite:///path` or `postgresql://user:pass@host/db`. Default: a SQLite file `~/.interactiveai/interactiveai.db`.",
+    ),
+    _s(
+        "server_host",
+        "127.0.0.1",
+        "Address to bind. Use `0.0.0.0` to accept connections from other machines.",
+    ),
     _s("server_port", 3000, "TCP port to listen on."),
-    _s("public_url", None, "The URL people and SDKs use to reach the server, for printed links. Default: `http://<server_host>:<server_port>`."),
+    _s(
+        "public_url",
+        None,
+        "The URL people and SDKs use to reach the server, for printed links. Default: `http://<server_host>:<server_port>`.",
+    ),
     _s("init_project_name", "Default project", "Name of the project created on first start."),
-    _s("init_public_key", None, "Public key (`pk-...`) of the key pair created on first start; random when unset."),
-    _s("init_secret_key", None, "Secret key (`sk-...`) of the key pair created on first start; random when unset."),
-    _s("max_request_bytes", 10 * 1024 * 1024, "Largest accepted OTLP request body in bytes (after decompression); larger bodies get 413."),
-    _s("max_ingestion_bytes", 3_500_000, "Largest accepted `/api/public/ingestion` batch body in bytes; larger bodies get 413."),
-    _s("write_queue_records", 50_000, "Records (spans, events) that may wait for the writer; when full, ingestion answers 503 with Retry-After."),
-    _s("write_batch_records", 5_000, "Most records committed in one transaction by the writer (group commit)."),
+    _s(
+        "init_public_key",
+        None,
+        "Public key (`pk-...`) of the key pair created on first start; random when unset.",
+    ),
+    _s(
+        "init_secret_key",
+        None,
+        "Secret key (`sk-...`) of the key pair created on first start; random when unset.",
+    ),
+    _s(
+        "max_request_bytes",
+        10 * 1024 * 1024,
+        "Largest accepted OTLP request body in bytes (after decompression); larger bodies get 413.",
+    ),
+    _s(
+        "max_ingestion_bytes",
+        3_500_000,
+        "Largest accepted `/api/public/ingestion` batch body in bytes; larger bodies get 413.",
+    ),
+    _s(
+        "write_queue_records",
+        50_000,
+        "Records (spans, events) that may wait for the writer; when full, ingestion answers 503 with Retry-After.",
+    ),
+    _s(
+        "write_batch_records",
+        5_000,
+        "Most records committed in one transaction by the writer (group commit).",
+    ),
     _s("log_level", "info", "Log level: debug, info, warning, error."),
 )
 
@@ -90,7 +126,9 @@ class Settings:
         """Where people reach the server."""
         if self.public_url:
             return self.public_url.rstrip("/")
-        host = "localhost" if self.server_host in ("127.0.0.1", "0.0.0.0", "::") else self.server_host
+        host = (
+            "localhost" if self.server_host in ("127.0.0.1", "0.0.0.0", "::") else self.server_host
+        )
         return f"http://{host}:{self.server_port}"
 
 

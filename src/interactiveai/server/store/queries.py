@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, func, or_, select
 
 from interactiveai.server.store.schema import observations, scores, sessions, trace_tags, traces
 
@@ -157,7 +157,9 @@ def list_sessions(
     col = s[column]
     # The id breaks ties so that pages are stable.
     order = [col.desc(), s.id.desc()] if desc else [col.asc(), s.id.asc()]
-    stmt = select(sessions).where(and_(*cond)).order_by(*order).limit(page.limit).offset(page.offset)
+    stmt = (
+        select(sessions).where(and_(*cond)).order_by(*order).limit(page.limit).offset(page.offset)
+    )
     rows = [dict(r._mapping) for r in conn.execute(stmt)]
     total = conn.execute(select(func.count()).select_from(sessions).where(and_(*cond))).scalar_one()
     attach_session_scores(conn, project_id, rows)
@@ -257,14 +259,18 @@ def list_traces(
     stmt = _trace_select(project_id, f)
     t = traces.c
     if column == "latency":
-        key: Any = func.coalesce(
-            func.julianday(t.end_time) - func.julianday(t.start_time), 0
-        ) if conn.dialect.name == "sqlite" else (t.end_time - t.start_time)
+        key: Any = (
+            func.coalesce(func.julianday(t.end_time) - func.julianday(t.start_time), 0)
+            if conn.dialect.name == "sqlite"
+            else (t.end_time - t.start_time)
+        )
     else:
         key = t[column]
     stmt = stmt.order_by(key.desc() if desc else key.asc(), t.id.desc() if desc else t.id.asc())
     rows = [dict(r._mapping) for r in conn.execute(stmt.limit(page.limit).offset(page.offset))]
-    total = conn.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
+    total = conn.execute(
+        select(func.count()).select_from(stmt.order_by(None).subquery())
+    ).scalar_one()
     attach_trace_children(conn, project_id, rows)
     return rows, int(total)
 
@@ -370,11 +376,15 @@ def list_observations(
             stmt.order_by(o.start_time.desc(), o.id.desc()).limit(page.limit).offset(page.offset)
         )
     ]
-    total = conn.execute(select(func.count()).select_from(observations).where(and_(*cond))).scalar_one()
+    total = conn.execute(
+        select(func.count()).select_from(observations).where(and_(*cond))
+    ).scalar_one()
     return rows, int(total)
 
 
-def get_observation(conn: Connection, project_id: str, observation_id: str) -> dict[str, Any] | None:
+def get_observation(
+    conn: Connection, project_id: str, observation_id: str
+) -> dict[str, Any] | None:
     """One observation, or None."""
     r = conn.execute(
         select(observations).where(

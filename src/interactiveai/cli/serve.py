@@ -1,0 +1,63 @@
+"""`interactiveai serve`: migrate, bootstrap on first start, run the ASGI server."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+import typer
+import uvicorn
+from rich.console import Console
+from rich.panel import Panel
+
+from interactiveai.cli.common import engine_for
+from interactiveai.server.app import create_app
+from interactiveai.server.bootstrap import FirstStart, prepare_database
+from interactiveai.server.settings import Settings
+from interactiveai.server.store.engine import describe
+
+log = logging.getLogger("interactiveai")
+console = Console(stderr=True)
+
+
+def _print_first_start(first: FirstStart, settings: Settings) -> None:
+    console.print(
+        Panel.fit(
+            "A project and an API key pair were created. The secret key is shown only now.\n\n"
+            f"export INTERACTIVEAI_HOST={settings.base_url}\n"
+            f"export INTERACTIVEAI_PUBLIC_KEY={first.public_key}\n"
+            f"export INTERACTIVEAI_SECRET_KEY={first.secret_key}\n\n"
+            "Langfuse SDKs: the same values as LANGFUSE_HOST, LANGFUSE_PUBLIC_KEY, "
+            "LANGFUSE_SECRET_KEY.",
+            title="InteractiveAI: first start",
+        )
+    )
+
+
+def serve(
+    host: Annotated[
+        str | None, typer.Option(help="Address to bind [env: INTERACTIVEAI_SERVER_HOST]")
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="Port [env: INTERACTIVEAI_SERVER_PORT]")] = None,
+    database_url: Annotated[
+        str | None,
+        typer.Option("--database-url", help="Database URL [env: INTERACTIVEAI_DATABASE_URL]"),
+    ] = None,
+) -> None:
+    """Start the server (migrates the database first)."""
+    settings = Settings.from_env(server_host=host, server_port=port, database_url=database_url)
+    logging.getLogger().setLevel(settings.log_level.upper())
+    engine = engine_for(settings)
+    log.info("database: %s", describe(engine))
+    first = prepare_database(engine, settings)
+    if first is not None:
+        _print_first_start(first, settings)
+    app = create_app(settings, engine)
+    log.info("listening on http://%s:%d", settings.server_host, settings.server_port)
+    uvicorn.run(
+        app,
+        host=settings.server_host,
+        port=settings.server_port,
+        log_level=settings.log_level.lower(),
+        access_log=False,
+    )

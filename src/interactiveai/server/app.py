@@ -1,0 +1,60 @@
+"""The ASGI application: public API (and UI) over one database and its writer."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from interactiveai.server.api import otlp, sessions, system, traces
+from interactiveai.server.api.auth import KeyVerifier
+from interactiveai.server.api.errors import install_error_handlers
+from interactiveai.server.ingest.apply import PriceFn
+from interactiveai.server.ingest.writer import Writer
+from interactiveai.server.settings import Settings
+from interactiveai.server.store.engine import default_database_url, make_engine
+from interactiveai.version import __version__
+
+log = logging.getLogger(__name__)
+
+
+def create_app(
+    settings: Settings, engine: Engine | None = None, *, price: PriceFn | None = None
+) -> FastAPI:
+    """Build the app. The schema must already be migrated (see `bootstrap.prepare_database`)."""
+    engine = engine or make_engine(settings.database_url or default_database_url())
+    writer = Writer(
+        engine,
+        max_queue_spans=settings.write_queue_records,
+        batch_spans=settings.write_batch_records,
+        price=price,
+    )
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        writer.start()
+        try:
+            yield
+        finally:
+            writer.stop()
+
+    app = FastAPI(
+        title="InteractiveAI",
+        version=__version__,
+        description="LLM observability: traces grouped into sessions. Langfuse-compatible API.",
+        lifespan=lifespan,
+        docs_url="/api/public/docs",
+        redoc_url=None,
+        openapi_url="/api/public/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.writer = writer
+    app.state.keys = KeyVerifier(engine)
+    install_error_handlers(app)
+    for module in (system, otlp, sessions, traces):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,314 @@
+"""Apply decoded records to the database inside one transaction: merge, upsert, roll up.
+
+Records are merged field by field into what exists (a given value wins, `None` keeps the
+stored one), so re-sent spans, `*-update` events and late arrivals all converge on one row,
+and nothing is counted twice: rollups are recomputed from the merged rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import fields
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from interactiveai.server.ingest.records import ObservationRecord, TraceRecord
+from interactiveai.server.ingest.usage import cost_totals, usage_totals
+from interactiveai.server.store.rollups import chunks, recompute_sessions, recompute_traces
+from interactiveai.server.store.schema import observations, sessions, trace_tags, traces
+
+# (connection, project id, model, usage details, start time) -> cost details or None.
+PriceFn = Callable[[Connection, str, str, Mapping[str, int], datetime], dict[str, float] | None]
+
+_OBS_FIELDS = [f.name for f in fields(ObservationRecord)]
+_TRACE_SCALARS = ("user_id", "session_id", "release", "version", "environment", "public")
+
+
+def merge_observations(records: Iterable[ObservationRecord]) -> dict[str, ObservationRecord]:
+    """Fold records with the same id into one; later given fields win."""
+    merged: dict[str, ObservationRecord] = {}
+    for rec in records:
+        cur = merged.get(rec.id)
+        if cur is None:
+            merged[rec.id] = rec
+            continue
+        for name in _OBS_FIELDS:
+            value = getattr(rec, name)
+            if value is not None:
+                setattr(cur, name, value)
+    return merged
+
+
+def merge_traces(records: Iterable[TraceRecord]) -> dict[str, TraceRecord]:
+    """Fold trace records with the same id: scalars later-wins, tags union, metadata merged."""
+    merged: dict[str, TraceRecord] = {}
+    for rec in records:
+        cur = merged.get(rec.id)
+        if cur is None:
+            merged[rec.id] = TraceRecord(**{f.name: getattr(rec, f.name) for f in fields(rec)})
+            continue
+        for f in fields(rec):
+            value = getattr(rec, f.name)
+            if value is None:
+                continue
+            if f.name == "tags":
+                cur.tags = _union(cur.tags, value)
+            elif f.name == "metadata":
+                cur.metadata = {**(cur.metadata or {}), **value}
+            elif f.name == "root_start_time" and cur.root_start_time is not None:
+                cur.root_start_time = min(cur.root_start_time, value)
+            else:
+                setattr(cur, f.name, value)
+    return merged
+
+
+def _union(a: Sequence[str] | None, b: Sequence[str] | None) -> list[str]:
+    return list(dict.fromkeys([*(a or ()), *(b or ())]))
+
+
+def _insert(conn: Connection, table: Table) -> Any:
+    """An INSERT ... ON CONFLICT DO NOTHING for the connection's dialect."""
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing()
+    return sqlite.insert(table).on_conflict_do_nothing()
+
+
+def _select_for_update(conn: Connection, stmt: Any) -> Any:
+    # SQLite has one writer at a time already; PostgreSQL needs the row locks so that
+    # concurrent server processes serialize their read-merge-write of the same rows.
+    return stmt.with_for_update() if conn.dialect.name == "postgresql" else stmt
+
+
+def _bind_update(table: Table, columns: Sequence[str]) -> Any:
+    c = table.c
+    return (
+        update(table)
+        .where(c.project_id == bindparam("b_project_id"), c.id == bindparam("b_id"))
+        .values({name: bindparam(f"b_{name}", type_=c[name].type) for name in columns})
+    )
+
+
+def apply_records(
+    conn: Connection,
+    project_id: str,
+    obs_records: Sequence[ObservationRecord],
+    trace_records: Sequence[TraceRecord],
+    *,
+    now: datetime | None = None,
+    price: PriceFn | None = None,
+) -> None:
+    """Merge the records into the database and bring trace and session rollups up to date."""
+    now = now or datetime.now(UTC)
+    obs_by_id = merge_observations(obs_records)
+    trace_recs = merge_traces(trace_records)
+    for rec in obs_by_id.values():
+        trace_recs.setdefault(rec.trace_id, TraceRecord(id=rec.trace_id))
+
+    trace_ids = sorted(trace_recs)
+    if not trace_ids:
+        return
+    # Traces first, in key order: on PostgreSQL that takes the row locks in one order everywhere.
+    first_start = _first_starts(obs_by_id.values())
+    conn.execute(
+        _insert(conn, traces),
+        [
+            {
+                "project_id": project_id,
+                "id": tid,
+                "timestamp": trace_recs[tid].timestamp
+                or trace_recs[tid].root_start_time
+                or first_start.get(tid)
+                or now,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for tid in trace_ids
+        ],
+    )
+    existing_traces: dict[str, dict[str, Any]] = {}
+    for part in chunks(trace_ids):
+        stmt = select(traces).where(traces.c.project_id == project_id, traces.c.id.in_(part))
+        for row in conn.execute(_select_for_update(conn, stmt.order_by(traces.c.id))):
+            existing_traces[row.id] = dict(row._mapping)
+
+    _write_observations(conn, project_id, obs_by_id, now, price)
+
+    old_sessions: set[str] = set()
+    new_sessions: set[str] = set()
+    tag_changes: list[dict[str, Any]] = []
+    trace_params = []
+    for tid in trace_ids:
+        row = existing_traces[tid]
+        rec = trace_recs[tid]
+        old_session, old_tags = row["session_id"], row["tags"]
+        _merge_trace_row(row, rec)
+        if old_session is not None and old_session != row["session_id"]:
+            old_sessions.add(old_session)
+        if row["session_id"] is not None:
+            new_sessions.add(row["session_id"])
+        if row["tags"] != old_tags or row["session_id"] != old_session:
+            tag_changes.append(row)
+        row["updated_at"] = now
+        trace_params.append({f"b_{k}": v for k, v in row.items()})
+    trace_cols = [c for c in traces.c.keys() if c not in ("project_id", "id")]
+    conn.execute(_bind_update(traces, trace_cols), trace_params)
+    _write_trace_tags(conn, project_id, tag_changes)
+
+    recompute_traces(conn, project_id, trace_ids)
+    touched = sorted(old_sessions | new_sessions)
+    if touched:
+        if new_sessions:
+            conn.execute(
+                _insert(conn, sessions),
+                [
+                    {
+                        "project_id": project_id,
+                        "id": sid,
+                        "created_at": now,
+                        "first_seen_at": now,
+                        "last_activity_at": now,
+                    }
+                    for sid in sorted(new_sessions)
+                ],
+            )
+        for part in chunks(touched):
+            conn.execute(
+                _select_for_update(
+                    conn,
+                    select(sessions.c.id)
+                    .where(sessions.c.project_id == project_id, sessions.c.id.in_(part))
+                    .order_by(sessions.c.id),
+                )
+            ).all()
+        recompute_sessions(conn, project_id, touched, now)
+
+
+def _first_starts(records: Iterable[ObservationRecord]) -> dict[str, datetime]:
+    first: dict[str, datetime] = {}
+    for rec in records:
+        if rec.start_time is not None:
+            cur = first.get(rec.trace_id)
+            if cur is None or rec.start_time < cur:
+                first[rec.trace_id] = rec.start_time
+    return first
+
+
+def _merge_trace_row(row: dict[str, Any], rec: TraceRecord) -> None:
+    """Overlay one merged trace record on the stored row (in place)."""
+    for name in _TRACE_SCALARS:
+        value = getattr(rec, name)
+        if value is not None:
+            row[name] = value
+    if rec.timestamp is not None:
+        row["timestamp"] = rec.timestamp
+        row["timestamp_explicit"] = True
+    if rec.tags is not None:
+        row["tags"] = _union(row["tags"], rec.tags)
+    if rec.metadata is not None:
+        row["metadata"] = {**(row["metadata"] or {}), **rec.metadata}
+    # Explicit trace name/input/output win; the root observation's stand in until then.
+    for name in ("name", "input", "output"):
+        value = getattr(rec, name)
+        if value is not None:
+            row[name] = value
+            row[f"{name}_explicit"] = True
+        elif not row[f"{name}_explicit"]:
+            root_value = getattr(rec, f"root_{name}")
+            if root_value is not None:
+                row[name] = root_value
+
+
+def _write_trace_tags(conn: Connection, project_id: str, rows: Sequence[dict[str, Any]]) -> None:
+    """Mirror the tags of changed traces into `trace_tags`, which the tag filters read."""
+    if not rows:
+        return
+    tt = trace_tags.c
+    for part in chunks([r["id"] for r in rows]):
+        conn.execute(delete(trace_tags).where(tt.project_id == project_id, tt.trace_id.in_(part)))
+    values = [
+        {"project_id": project_id, "trace_id": r["id"], "tag": tag, "session_id": r["session_id"]}
+        for r in rows
+        for tag in r["tags"] or ()
+    ]
+    if values:
+        conn.execute(insert(trace_tags), values)
+
+
+def _write_observations(
+    conn: Connection,
+    project_id: str,
+    records: Mapping[str, ObservationRecord],
+    now: datetime,
+    price: PriceFn | None,
+) -> None:
+    if not records:
+        return
+    ids = sorted(records)
+    existing: dict[str, dict[str, Any]] = {}
+    for part in chunks(ids):
+        stmt = select(observations).where(
+            observations.c.project_id == project_id, observations.c.id.in_(part)
+        )
+        for row in conn.execute(stmt):
+            existing[row.id] = dict(row._mapping)
+    new_rows: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    for oid in ids:
+        rec = records[oid]
+        row = existing.get(oid)
+        is_new = row is None
+        if row is None:
+            row = {
+                "project_id": project_id,
+                "type": "span",
+                "level": "DEFAULT",
+                "environment": "default",
+                "cost_computed": False,
+                "created_at": now,
+            } | dict.fromkeys(_OBS_FIELDS)
+        usage_before, model_before = row.get("usage_details"), row.get("model")
+        for name in _OBS_FIELDS:
+            value = getattr(rec, name)
+            if value is not None:
+                row[name] = value
+        if row["start_time"] is None:
+            row["start_time"] = now
+        if rec.cost_details is not None:
+            row["cost_computed"] = False
+        elif (
+            price is not None
+            and row["model"]
+            and row["usage_details"]
+            and (
+                row["cost_details"] is None
+                or (
+                    row["cost_computed"]
+                    and (row["usage_details"] != usage_before or row["model"] != model_before)
+                )
+            )
+        ):
+            computed = price(
+                conn, project_id, row["model"], row["usage_details"], row["start_time"]
+            )
+            if computed is not None:
+                row["cost_details"] = computed
+                row["cost_computed"] = True
+        row["input_tokens"], row["output_tokens"], row["total_tokens"] = usage_totals(
+            row["usage_details"] or {}
+        )
+        row["input_cost"], row["output_cost"], row["total_cost"] = cost_totals(
+            row["cost_details"] or {}
+        )
+        row["updated_at"] = now
+        if is_new:
+            new_rows.append(row)
+        else:
+            updates.append({f"b_{k}": v for k, v in row.items()})
+    if new_rows:
+        conn.execute(insert(observations), new_rows)
+    if updates:
+        cols = [c for c in observations.c.keys() if c not in ("project_id", "id")]
+        conn.execute(_bind_update(observations, cols), updates)
