@@ -104,8 +104,8 @@ def apply_records(
     now = now or datetime.now(UTC)
     obs_by_id = merge_observations(obs_records)
     trace_recs = merge_traces(trace_records)
-    for rec in obs_by_id.values():
-        trace_recs.setdefault(rec.trace_id, TraceRecord(id=rec.trace_id))
+    for obs in obs_by_id.values():
+        trace_recs.setdefault(obs.trace_id, TraceRecord(id=obs.trace_id))
 
     trace_ids = sorted(trace_recs)
     if not trace_ids:
@@ -131,8 +131,8 @@ def apply_records(
     existing_traces: dict[str, dict[str, Any]] = {}
     for part in chunks(trace_ids):
         stmt = select(traces).where(traces.c.project_id == project_id, traces.c.id.in_(part))
-        for row in conn.execute(_select_for_update(conn, stmt.order_by(traces.c.id))):
-            existing_traces[row.id] = dict(row._mapping)
+        for found in conn.execute(_select_for_update(conn, stmt.order_by(traces.c.id))):
+            existing_traces[found.id] = dict(found._mapping)
 
     _write_observations(conn, project_id, obs_by_id, now, price)
 
@@ -252,23 +252,23 @@ def _write_observations(
         stmt = select(observations).where(
             observations.c.project_id == project_id, observations.c.id.in_(part)
         )
-        for row in conn.execute(stmt):
-            existing[row.id] = dict(row._mapping)
+        for found in conn.execute(stmt):
+            existing[found.id] = dict(found._mapping)
     new_rows: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     for oid in ids:
         rec = records[oid]
-        row = existing.get(oid)
+        row: dict[str, Any] | None = existing.get(oid)
         is_new = row is None
         if row is None:
-            row = {
+            row = dict.fromkeys(_OBS_FIELDS) | {
                 "project_id": project_id,
                 "type": "span",
                 "level": "DEFAULT",
                 "environment": "default",
                 "cost_computed": False,
                 "created_at": now,
-            } | dict.fromkeys(_OBS_FIELDS)
+            }
         usage_before, model_before = row.get("usage_details"), row.get("model")
         for name in _OBS_FIELDS:
             value = getattr(rec, name)

@@ -91,11 +91,13 @@ def recompute_traces(conn: Connection, project_id: str, trace_ids: Sequence[str]
                 agg["models"][r.model] = usage
     params = []
     for trace_id in set(trace_ids):
-        agg = per.get(trace_id)
-        if agg is None:
-            agg = {"n": 0, "errors": 0, "start": None, "end": None, "models": {}} | dict.fromkeys(
-                _SUMS, 0
-            )
+        found = per.get(trace_id)
+        agg = (
+            found
+            if found is not None
+            else {"n": 0, "errors": 0, "start": None, "end": None, "models": {}}
+            | dict.fromkeys(_SUMS, 0)
+        )
         params.append(
             {
                 "b_id": trace_id,
