@@ -41,3 +41,11 @@ BAGGAGE_SESSION_ID = "interactiveai_session_id"
 BAGGAGE_USER_ID = "interactiveai_user_id"
 
 LEVELS: tuple[str, ...] = ("DEBUG", "DEFAULT", "WARNING", "ERROR")
+
+# More baggage keys for propagate_attributes(as_baggage=True) (added by the SDK, issue 4).
+# Tags travel comma-separated; metadata as one entry per key, prefixed.
+BAGGAGE_TAGS = "interactiveai_tags"
+BAGGAGE_VERSION = "interactiveai_version"
+BAGGAGE_TRACE_NAME = "interactiveai_trace_name"
+BAGGAGE_ENVIRONMENT = "interactiveai_environment"
+BAGGAGE_METADATA_PREFIX = "interactiveai_metadata_"
