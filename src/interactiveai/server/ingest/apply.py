@@ -12,12 +12,18 @@ from dataclasses import fields
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, Table, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from interactiveai.server.ingest.records import ObservationRecord, TraceRecord
 from interactiveai.server.ingest.usage import cost_totals, usage_totals
-from interactiveai.server.store.rollups import chunks, recompute_sessions, recompute_traces
+from interactiveai.server.store.bulk import bulk_insert, bulk_update
+from interactiveai.server.store.rollups import (
+    apply_trace_rollup,
+    chunks,
+    recompute_sessions,
+    trace_rollups,
+)
 from interactiveai.server.store.schema import observations, sessions, trace_tags, traces
 
 # (connection, project id, model, usage details, start time) -> cost details or None.
@@ -82,15 +88,6 @@ def _select_for_update(conn: Connection, stmt: Any) -> Any:
     return stmt.with_for_update() if conn.dialect.name == "postgresql" else stmt
 
 
-def _bind_update(table: Table, columns: Sequence[str]) -> Any:
-    c = table.c
-    return (
-        update(table)
-        .where(c.project_id == bindparam("b_project_id"), c.id == bindparam("b_id"))
-        .values({name: bindparam(f"b_{name}", type_=c[name].type) for name in columns})
-    )
-
-
 def apply_records(
     conn: Connection,
     project_id: str,
@@ -139,7 +136,8 @@ def apply_records(
     old_sessions: set[str] = set()
     new_sessions: set[str] = set()
     tag_changes: list[dict[str, Any]] = []
-    trace_params = []
+    trace_rows = []
+    rollups = trace_rollups(conn, project_id, trace_ids)
     for tid in trace_ids:
         row = existing_traces[tid]
         rec = trace_recs[tid]
@@ -151,13 +149,12 @@ def apply_records(
             new_sessions.add(row["session_id"])
         if row["tags"] != old_tags or row["session_id"] != old_session:
             tag_changes.append(row)
+        apply_trace_rollup(row, rollups[tid])
         row["updated_at"] = now
-        trace_params.append({f"b_{k}": v for k, v in row.items()})
-    trace_cols = [c for c in traces.c.keys() if c not in ("project_id", "id")]
-    conn.execute(_bind_update(traces, trace_cols), trace_params)
+        trace_rows.append(row)
+    bulk_update(conn, traces, trace_rows)
     _write_trace_tags(conn, project_id, tag_changes)
 
-    recompute_traces(conn, project_id, trace_ids)
     touched = sorted(old_sessions | new_sessions)
     if touched:
         if new_sessions:
@@ -306,9 +303,6 @@ def _write_observations(
         if is_new:
             new_rows.append(row)
         else:
-            updates.append({f"b_{k}": v for k, v in row.items()})
-    if new_rows:
-        conn.execute(insert(observations), new_rows)
-    if updates:
-        cols = [c for c in observations.c.keys() if c not in ("project_id", "id")]
-        conn.execute(_bind_update(observations, cols), updates)
+            updates.append(row)
+    bulk_insert(conn, observations, new_rows)
+    bulk_update(conn, observations, updates)

@@ -14,8 +14,9 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, case, delete, func, select, update
+from sqlalchemy import Connection, and_, case, delete, func, select
 
+from interactiveai.server.store.bulk import bulk_update
 from interactiveai.server.store.schema import observations, sessions, traces
 
 _CHUNK = 500
@@ -49,14 +50,24 @@ _USAGE_KEYS = {
 }
 
 
-def recompute_traces(conn: Connection, project_id: str, trace_ids: Sequence[str]) -> None:
-    """Recompute rollup columns of the given traces from their observations."""
-    if not trace_ids:
-        return
+def _zero_rollup() -> dict[str, Any]:
+    return {
+        "start_time": None,
+        "end_time": None,
+        "observation_count": 0,
+        "error_count": 0,
+        "usage_by_model": None,
+    } | dict.fromkeys(_SUMS, 0)
+
+
+def trace_rollups(
+    conn: Connection, project_id: str, trace_ids: Sequence[str]
+) -> dict[str, dict[str, Any]]:
+    """Rollup column values of the given traces, computed from their observations."""
     o = observations.c
     end = func.coalesce(o.end_time, o.start_time)
-    per: dict[str, dict[str, Any]] = {}
-    for part in chunks(sorted(set(trace_ids))):
+    per = {tid: _zero_rollup() for tid in trace_ids}
+    for part in chunks(sorted(per)):
         rows = conn.execute(
             select(
                 o.trace_id,
@@ -71,63 +82,49 @@ def recompute_traces(conn: Connection, project_id: str, trace_ids: Sequence[str]
             .group_by(o.trace_id, o.model)
         )
         for r in rows:
-            agg = per.setdefault(
-                r.trace_id,
-                {"n": 0, "errors": 0, "start": None, "end": None, "models": {}}
-                | dict.fromkeys(_SUMS, 0),
-            )
-            agg["n"] += r.n
-            agg["errors"] += r.errors or 0
-            if r.start is not None and (agg["start"] is None or r.start < agg["start"]):
-                agg["start"] = r.start
-            if r.end is not None and (agg["end"] is None or r.end > agg["end"]):
-                agg["end"] = r.end
+            agg = per[r.trace_id]
+            agg["observation_count"] += r.n
+            agg["error_count"] += r.errors or 0
+            if r.start is not None and (agg["start_time"] is None or r.start < agg["start_time"]):
+                agg["start_time"] = r.start
+            if r.end is not None and (agg["end_time"] is None or r.end > agg["end_time"]):
+                agg["end_time"] = r.end
             for k in _SUMS:
                 agg[k] += getattr(r, k) or 0
             if r.model:
                 usage = _empty_usage()
                 for k, camel in _USAGE_KEYS.items():
                     usage[camel] = getattr(r, k) or 0
-                agg["models"][r.model] = usage
-    params = []
-    for trace_id in set(trace_ids):
-        found = per.get(trace_id)
-        agg = (
-            found
-            if found is not None
-            else {"n": 0, "errors": 0, "start": None, "end": None, "models": {}}
-            | dict.fromkeys(_SUMS, 0)
-        )
-        params.append(
-            {
-                "b_id": trace_id,
-                "b_start": agg["start"],
-                "b_end": agg["end"],
-                "b_n": agg["n"],
-                "b_errors": agg["errors"],
-                "b_models": agg["models"] or None,
-                **{f"b_{k}": agg[k] for k in _SUMS},
-            }
-        )
+                agg["usage_by_model"] = (agg["usage_by_model"] or {}) | {r.model: usage}
+    return per
+
+
+def apply_trace_rollup(row: dict[str, Any], rollup: dict[str, Any]) -> None:
+    """Lay rollup values over a trace row (in place), with the trace timestamp rule."""
+    row.update(rollup)
+    # A trace's timestamp is its explicit one, else when its first observation started.
+    if not row.get("timestamp_explicit") and rollup["start_time"] is not None:
+        row["timestamp"] = rollup["start_time"]
+
+
+def recompute_traces(conn: Connection, project_id: str, trace_ids: Sequence[str]) -> None:
+    """Recompute rollup columns of the given traces from their observations."""
+    if not trace_ids:
+        return
+    rollups = trace_rollups(conn, project_id, trace_ids)
     t = traces.c
-    stmt = (
-        update(traces)
-        .where(t.project_id == project_id, t.id == bindparam("b_id"))
-        .values(
-            start_time=bindparam("b_start", type_=t.start_time.type),
-            end_time=bindparam("b_end", type_=t.end_time.type),
-            observation_count=bindparam("b_n"),
-            error_count=bindparam("b_errors"),
-            usage_by_model=bindparam("b_models", type_=t.usage_by_model.type),
-            # A trace's timestamp is its explicit one, else when its first observation started.
-            timestamp=case(
-                (t.timestamp_explicit, t.timestamp),
-                else_=func.coalesce(bindparam("b_start", type_=t.start_time.type), t.timestamp),
-            ),
-            **{k: bindparam(f"b_{k}") for k in _SUMS},
-        )
-    )
-    conn.execute(stmt, params)
+    rows = []
+    for part in chunks(sorted(rollups)):
+        for r in conn.execute(
+            select(t.project_id, t.id, t.timestamp, t.timestamp_explicit).where(
+                t.project_id == project_id, t.id.in_(part)
+            )
+        ):
+            row = dict(r._mapping)
+            apply_trace_rollup(row, rollups[r.id])
+            row.pop("timestamp_explicit")
+            rows.append(row)
+    bulk_update(conn, traces, rows)
 
 
 def recompute_sessions(
@@ -193,47 +190,31 @@ def recompute_sessions(
                     acc[key] = acc.get(key, 0) + (value or 0)
     empty = [sid for sid in set(session_ids) if sid not in per]
     s = sessions.c
-    if per:
-        params = [
+    bulk_update(
+        conn,
+        sessions,
+        [
             {
-                "b_id": sid,
-                "b_created_at": agg["created_at"],
-                "b_environment": agg["environment"],
-                "b_start": agg["start"],
-                "b_end": agg["end"],
-                "b_duration": (agg["end"] - agg["start"]).total_seconds()
+                "project_id": project_id,
+                "id": sid,
+                "created_at": agg["created_at"],
+                "environment": agg["environment"],
+                "start_time": agg["start"],
+                "end_time": agg["end"],
+                "duration_seconds": (agg["end"] - agg["start"]).total_seconds()
                 if agg["start"] is not None
                 else 0.0,
-                "b_count_traces": agg["count_traces"],
-                "b_count_observations": agg["count_observations"],
-                "b_errors": agg["errors"],
-                "b_users": sorted(agg["users"]),
-                "b_tags": sorted(agg["tags"]),
-                "b_models": agg["models"] or None,
-                "b_now": now,
-                **{f"b_{k}": agg[k] for k in _SUMS},
+                "count_traces": agg["count_traces"],
+                "count_observations": agg["count_observations"],
+                "error_count": agg["errors"],
+                "user_ids": sorted(agg["users"]),
+                "tags": sorted(agg["tags"]),
+                "usage_by_model": agg["models"] or None,
+                "last_activity_at": now,
+                **{k: agg[k] for k in _SUMS},
             }
             for sid, agg in per.items()
-        ]
-        conn.execute(
-            update(sessions)
-            .where(s.project_id == project_id, s.id == bindparam("b_id"))
-            .values(
-                created_at=bindparam("b_created_at", type_=s.created_at.type),
-                environment=bindparam("b_environment"),
-                start_time=bindparam("b_start", type_=s.start_time.type),
-                end_time=bindparam("b_end", type_=s.end_time.type),
-                duration_seconds=bindparam("b_duration"),
-                count_traces=bindparam("b_count_traces"),
-                count_observations=bindparam("b_count_observations"),
-                error_count=bindparam("b_errors"),
-                user_ids=bindparam("b_users", type_=s.user_ids.type),
-                tags=bindparam("b_tags", type_=s.tags.type),
-                usage_by_model=bindparam("b_models", type_=s.usage_by_model.type),
-                last_activity_at=bindparam("b_now", type_=s.last_activity_at.type),
-                **{k: bindparam(f"b_{k}") for k in _SUMS},
-            ),
-            params,
-        )
+        ],
+    )
     for part in chunks(sorted(empty)):
         conn.execute(delete(sessions).where(and_(s.project_id == project_id, s.id.in_(part))))
