@@ -10,57 +10,86 @@ The SDK's public API, shaped like the Langfuse Python SDK (v3+)::
 
     interactiveai.flush()
 
-Module-level functions act on the default client (see `get_client`). Implementation
+Module-level functions act on the default client (see `get_client`). The implementation
 lives in the private `interactiveai.sdk` package; docs/sdk.md documents every setting.
+
+Names are loaded on first use, so `import interactiveai` (and importing the server, the
+CLI or the pytest plugin, which all live under this package) does not pay for
+OpenTelemetry until the SDK is actually used.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from typing import Concatenate, ParamSpec, TypeVar
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from interactiveai.sdk.client import SDK_VERSION, InteractiveAI, ScoreFields
-from interactiveai.sdk.decorator import observe
-from interactiveai.sdk.observation import Observation, ObservationScope
-from interactiveai.sdk.propagation import PropagationScope, propagate_attributes
-from interactiveai.sdk.registry import get_client
-from interactiveai.sdk.span_attributes import Level, ObservationType
-from interactiveai.sdk.trace_ids import TraceContext
+from interactiveai.sdk import SDK_VERSION
+
+if TYPE_CHECKING:
+    from interactiveai.sdk.api import (
+        auth_check,
+        create_event,
+        create_score,
+        create_trace_id,
+        flush,
+        get_current_observation_id,
+        get_current_trace_id,
+        get_trace_url,
+        score_current_span,
+        score_current_trace,
+        set_current_trace_as_public,
+        shutdown,
+        start_as_current_observation,
+        start_observation,
+        update_current_generation,
+        update_current_span,
+        update_current_trace,
+    )
+    from interactiveai.sdk.client import InteractiveAI, ScoreFields
+    from interactiveai.sdk.decorator import observe
+    from interactiveai.sdk.observation import Observation, ObservationScope
+    from interactiveai.sdk.propagation import PropagationScope, propagate_attributes
+    from interactiveai.sdk.registry import get_client
+    from interactiveai.sdk.span_attributes import Level, ObservationType
+    from interactiveai.sdk.trace_ids import TraceContext
 
 __version__ = SDK_VERSION
 
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-
-
-def _on_default_client(method: Callable[Concatenate[InteractiveAI, _P], _R]) -> Callable[_P, _R]:
-    """A module-level function that calls `method` on get_client()."""
-
-    @functools.wraps(method)
-    def call(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        return method(get_client(), *args, **kwargs)
-
-    return call
-
-
-start_observation = _on_default_client(InteractiveAI.start_observation)
-start_as_current_observation = _on_default_client(InteractiveAI.start_as_current_observation)
-create_event = _on_default_client(InteractiveAI.create_event)
-update_current_trace = _on_default_client(InteractiveAI.update_current_trace)
-update_current_span = _on_default_client(InteractiveAI.update_current_span)
-update_current_generation = _on_default_client(InteractiveAI.update_current_generation)
-set_current_trace_as_public = _on_default_client(InteractiveAI.set_current_trace_as_public)
-create_score = _on_default_client(InteractiveAI.create_score)
-score_current_trace = _on_default_client(InteractiveAI.score_current_trace)
-score_current_span = _on_default_client(InteractiveAI.score_current_span)
-get_current_trace_id = _on_default_client(InteractiveAI.get_current_trace_id)
-get_current_observation_id = _on_default_client(InteractiveAI.get_current_observation_id)
-get_trace_url = _on_default_client(InteractiveAI.get_trace_url)
-auth_check = _on_default_client(InteractiveAI.auth_check)
-flush = _on_default_client(InteractiveAI.flush)
-shutdown = _on_default_client(InteractiveAI.shutdown)
-create_trace_id = InteractiveAI.create_trace_id
+_HOMES = {
+    "InteractiveAI": "interactiveai.sdk.client",
+    "ScoreFields": "interactiveai.sdk.client",
+    "observe": "interactiveai.sdk.decorator",
+    "Observation": "interactiveai.sdk.observation",
+    "ObservationScope": "interactiveai.sdk.observation",
+    "PropagationScope": "interactiveai.sdk.propagation",
+    "propagate_attributes": "interactiveai.sdk.propagation",
+    "get_client": "interactiveai.sdk.registry",
+    "Level": "interactiveai.sdk.span_attributes",
+    "ObservationType": "interactiveai.sdk.span_attributes",
+    "TraceContext": "interactiveai.sdk.trace_ids",
+    **dict.fromkeys(
+        (
+            "auth_check",
+            "create_event",
+            "create_score",
+            "create_trace_id",
+            "flush",
+            "get_current_observation_id",
+            "get_current_trace_id",
+            "get_trace_url",
+            "score_current_span",
+            "score_current_trace",
+            "set_current_trace_as_public",
+            "shutdown",
+            "start_as_current_observation",
+            "start_observation",
+            "update_current_generation",
+            "update_current_span",
+            "update_current_trace",
+        ),
+        "interactiveai.sdk.api",
+    ),
+}
 
 __all__ = [
     "InteractiveAI",
@@ -93,3 +122,17 @@ __all__ = [
     "update_current_span",
     "update_current_trace",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Load a public name from its private module on first use (PEP 562)."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'interactiveai' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOMES})

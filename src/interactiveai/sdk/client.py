@@ -16,7 +16,7 @@ from opentelemetry.trace import Status, StatusCode
 
 from interactiveai.conventions import attributes as keys
 from interactiveai.conventions.ids import OBSERVATION_TYPES, is_valid_trace_id
-from interactiveai.sdk import export, registry
+from interactiveai.sdk import SDK_VERSION, export, registry
 from interactiveai.sdk.observation import Observation, ObservationScope
 from interactiveai.sdk.processor import ExportProcessor, SpanFilter, is_sampled, sampling_bound
 from interactiveai.sdk.scores import ScoreSender, ScoreSink, score_event
@@ -38,7 +38,6 @@ from interactiveai.sdk.trace_ids import (
 
 logger = logging.getLogger("interactiveai")
 
-SDK_VERSION = "0.1.0"
 _NO_SPAN = trace.INVALID_SPAN
 
 
