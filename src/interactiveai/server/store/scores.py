@@ -25,9 +25,11 @@ from interactiveai.conventions import id_problem
 from interactiveai.server.errors import BadRequestError
 from interactiveai.server.store.schema import observations, score_configs, scores, traces
 
-DATA_TYPES = ("NUMERIC", "BOOLEAN", "CATEGORICAL", "TEXT")
+# CORRECTION is what Langfuse v5 sends for corrected outputs; it behaves like TEXT.
+DATA_TYPES = ("NUMERIC", "BOOLEAN", "CATEGORICAL", "TEXT", "CORRECTION")
 SOURCES = ("API", "ANNOTATION", "EVAL")
-MAX_TEXT_VALUE = 10_000
+# As in Langfuse: text score values are 1..500 characters.
+MAX_TEXT_VALUE = 500
 
 
 def _check_str(value: object, field: str, max_len: int, *, required: bool = False) -> str | None:
@@ -87,8 +89,9 @@ def _typed_value(
         if number not in (0.0, 1.0):
             raise BadRequestError(f"value: BOOLEAN scores take 0 or 1, got {number:g}")
         return number, _format_bool(number)
-    if data_type == "TEXT":
-        text = _check_str(value, "value", MAX_TEXT_VALUE, required=True)
+    if data_type in ("TEXT", "CORRECTION"):
+        limit = MAX_TEXT_VALUE if data_type == "TEXT" else 100_000
+        text = _check_str(value, "value", limit, required=True)
         return None, text
     # CATEGORICAL: a label (string); with a config, the label maps to the category's value.
     categories = list((config or {}).get("categories") or [])
@@ -188,7 +191,8 @@ def prepare_score(
             dtype = "BOOLEAN"
     number, string = _typed_value(dtype, value, config)
     if metadata is not None and not isinstance(metadata, dict):
-        raise BadRequestError(f"metadata: must be an object, got {type(metadata).__name__}")
+        # Langfuse SDKs send any JSON value; readers expect an object, so wrap it.
+        metadata = {"value": metadata}
     now = datetime.now(UTC)
     sid = _check_str(score_id, "id", 64)
     return {
