@@ -50,6 +50,10 @@ class IncrementalIdGenerator:
         """The next observation (span) id."""
         return next(self._span_ids)
 
+    def is_trace_id_random(self) -> bool:
+        """Counted ids are not random (OpenTelemetry asks, for its sampling flag)."""
+        return False
+
 
 class StepClock:
     """A clock in ns since the epoch that advances by `step_ns` at every reading."""
