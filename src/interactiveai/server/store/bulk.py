@@ -65,37 +65,13 @@ def _converter(table: Table, column: str, dialect: str) -> Converter:
 
 
 @lru_cache(maxsize=256)
-def _plan(
-    table: Table, columns: tuple[str, ...], keys: tuple[str, ...], dialect: str
-) -> tuple[str, tuple[Converter, ...]]:
-    mark = "?" if dialect == "sqlite" else "%s"
-    json_cast = "" if dialect == "sqlite" else "::jsonb"
-
-    def placeholder(name: str) -> str:
-        col_type = table.c[name].type
-        is_json = isinstance(col_type, JSON) or isinstance(getattr(col_type, "impl", None), JSON)
-        return mark + (json_cast if is_json else "")
-
-    if keys:
-        sets = ", ".join(f'"{c}" = {placeholder(c)}' for c in columns)
-        where = " AND ".join(f'"{k}" = {mark}' for k in keys)
-        sql = f'UPDATE "{table.name}" SET {sets} WHERE {where}'
-        order = columns + keys
-    else:
-        names = ", ".join(f'"{c}"' for c in columns)
-        marks = ", ".join(placeholder(c) for c in columns)
-        sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})'
-        order = columns
-    return sql, tuple(_converter(table, c, dialect) for c in order)
+def _converters(table: Table, order: tuple[str, ...], dialect: str) -> tuple[Converter, ...]:
+    return tuple(_converter(table, c, dialect) for c in order)
 
 
-def _run(
-    conn: Connection,
-    sql: str,
-    convs: Sequence[Converter],
-    order: Sequence[str],
-    rows: Sequence[Mapping[str, Any]],
-) -> None:
+def _params(
+    convs: Sequence[Converter], order: Sequence[str], rows: Sequence[Mapping[str, Any]]
+) -> list[tuple[Any, ...]]:
     getter = itemgetter(*order)
     converted = [(i, conv) for i, conv in enumerate(convs) if conv is not _identity]
     params = []
@@ -104,16 +80,82 @@ def _run(
         for i, conv in converted:
             values[i] = conv(values[i])
         params.append(tuple(values))
-    conn.exec_driver_sql(sql, params)
+    return params
+
+
+@lru_cache(maxsize=256)
+def _sqlite_sql(table: Table, columns: tuple[str, ...], keys: tuple[str, ...]) -> str:
+    if keys:
+        sets = ", ".join(f'"{c}" = ?' for c in columns)
+        where = " AND ".join(f'"{k}" = ?' for k in keys)
+        return f'UPDATE "{table.name}" SET {sets} WHERE {where}'
+    names = ", ".join(f'"{c}"' for c in columns)
+    return f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join("?" for _ in columns)})'
+
+
+def _pg_copy(
+    conn: Connection,
+    table: Table | str,
+    columns: tuple[str, ...],
+    params: list[tuple[Any, ...]],
+) -> None:
+    # COPY is PostgreSQL's bulk path: an order of magnitude faster than multi-row INSERTs
+    # with tens of thousands of parameters, and inside the same transaction.
+    name = table if isinstance(table, str) else table.name
+    names = ", ".join(f'"{c}"' for c in columns)
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None
+    with dbapi.cursor() as cur, cur.copy(f'COPY "{name}" ({names}) FROM STDIN') as copy:
+        for row in params:
+            copy.write_row(row)
+
+
+def _pg_copy_update(
+    conn: Connection,
+    table: Table,
+    columns: tuple[str, ...],
+    keys: tuple[str, ...],
+    params: list[tuple[Any, ...]],
+) -> None:
+    # COPY the new values into a session-local staging table, then one joined UPDATE.
+    staging = f"_staging_{table.name}"
+    conn.exec_driver_sql(
+        # CREATE AS keeps the column types but none of the constraints.
+        f'CREATE TEMP TABLE IF NOT EXISTS "{staging}" ON COMMIT DELETE ROWS '
+        f'AS SELECT * FROM "{table.name}" WITH NO DATA'
+    )
+    conn.exec_driver_sql(f'TRUNCATE "{staging}"')
+    _pg_copy(conn, staging, columns + keys, params)
+    sets = ", ".join(f'"{c}" = v."{c}"' for c in columns)
+    where = " AND ".join(f't."{k}" = v."{k}"' for k in keys)
+    conn.exec_driver_sql(
+        f'UPDATE "{table.name}" AS t SET {sets} FROM "{staging}" AS v WHERE {where}'
+    )
+
+
+def _write(
+    conn: Connection,
+    table: Table,
+    columns: tuple[str, ...],
+    keys: tuple[str, ...],
+    rows: Sequence[Mapping[str, Any]],
+) -> None:
+    dialect = conn.dialect.name
+    order = columns + keys
+    params = _params(_converters(table, order, dialect), order, rows)
+    if dialect == "postgresql" and not keys:
+        _pg_copy(conn, table, columns, params)
+    elif dialect == "postgresql":
+        _pg_copy_update(conn, table, columns, keys, params)
+    else:
+        conn.exec_driver_sql(_sqlite_sql(table, columns, keys), params)
 
 
 def bulk_insert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
     """INSERT rows (all with the same keys) in one executemany."""
     if not rows:
         return
-    columns = tuple(rows[0])
-    sql, convs = _plan(table, columns, (), conn.dialect.name)
-    _run(conn, sql, convs, columns, rows)
+    _write(conn, table, tuple(rows[0]), (), rows)
 
 
 def bulk_update(
@@ -125,6 +167,4 @@ def bulk_update(
     """UPDATE rows by their key columns, setting every other key of the row dicts."""
     if not rows:
         return
-    columns = tuple(c for c in rows[0] if c not in keys)
-    sql, convs = _plan(table, columns, keys, conn.dialect.name)
-    _run(conn, sql, convs, columns + keys, rows)
+    _write(conn, table, tuple(c for c in rows[0] if c not in keys), keys, rows)
