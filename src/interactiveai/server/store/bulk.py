@@ -103,8 +103,7 @@ def _pg_copy(
     # with tens of thousands of parameters, and inside the same transaction.
     name = table if isinstance(table, str) else table.name
     names = ", ".join(f'"{c}"' for c in columns)
-    dbapi = conn.connection.dbapi_connection
-    assert dbapi is not None
+    dbapi: Any = conn.connection.dbapi_connection  # a psycopg Connection
     with dbapi.cursor() as cur, cur.copy(f'COPY "{name}" ({names}) FROM STDIN') as copy:
         for row in params:
             copy.write_row(row)
