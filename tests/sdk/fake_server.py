@@ -29,7 +29,7 @@ class Request:
 
     method: str
     path: str
-    headers: dict[str, str]
+    headers: dict[str, str]  # names in lower case
     body: bytes
     status: int = 0
 
@@ -71,7 +71,9 @@ class FakeServer:
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
         self._thread.start()
 
     @property
@@ -95,11 +97,16 @@ class FakeServer:
         body = handler.rfile.read(length)
         if handler.headers.get("Content-Encoding") == "gzip":
             body = gzip.decompress(body)
-        request = Request(handler.command, handler.path, dict(handler.headers.items()), body)
+        headers = {name.lower(): value for name, value in handler.headers.items()}
+        request = Request(handler.command, handler.path, headers, body)
         with self._lock:
             self.requests.append(request)
             scripted = self._script[handler.path].popleft() if self._script[handler.path] else None
-        if scripted is None and self.valid_auth and request.headers.get("Authorization") != self.valid_auth:
+        if (
+            scripted is None
+            and self.valid_auth
+            and request.headers.get("authorization") != self.valid_auth
+        ):
             scripted = Reply(401, {})
         status, headers, payload = self._answer(request, scripted)
         request.status = status
@@ -110,10 +117,16 @@ class FakeServer:
         handler.end_headers()
         handler.wfile.write(payload)
 
-    def _answer(self, request: Request, scripted: Reply | None) -> tuple[int, dict[str, str], bytes]:
+    def _answer(
+        self, request: Request, scripted: Reply | None
+    ) -> tuple[int, dict[str, str], bytes]:
         if scripted is not None and scripted.status >= 300:
             message = json.dumps({"message": "scripted", "error": "Scripted"}).encode()
-            return scripted.status, {"Content-Type": "application/json", **scripted.headers}, message
+            return (
+                scripted.status,
+                {"Content-Type": "application/json", **scripted.headers},
+                message,
+            )
         if request.path == OTLP:
             return 200, {"Content-Type": "application/x-protobuf"}, b""
         if request.path == INGESTION:

@@ -235,7 +235,9 @@ def test_end_on_exit_false_leaves_the_observation_open(interactiveai_capture: Ca
 
 def test_update_current_span_and_generation(interactiveai_capture: Capture) -> None:
     with interactiveai.start_as_current_observation(name="llm", as_type="generation"):
-        interactiveai.update_current_generation(name="renamed", model="m", usage_details={"input": 1})
+        interactiveai.update_current_generation(
+            name="renamed", model="m", usage_details={"input": 1}
+        )
         interactiveai.update_current_span(output="ok")
 
     [captured] = interactiveai_capture.observations()

@@ -48,7 +48,10 @@ def test_arguments_name_type_and_capture_flags(interactiveai_capture: Capture) -
     lookup("12345")
 
     retrieve, tool = interactiveai_capture.observations()
-    assert (retrieve.name, retrieve.attributes) == ("retrieve", {TYPE: "retriever", OUTPUT: '["doc-1"]'})
+    assert (retrieve.name, retrieve.attributes) == (
+        "retrieve",
+        {TYPE: "retriever", OUTPUT: '["doc-1"]'},
+    )
     assert (tool.name, tool.attributes) == ("lookup", {TYPE: "tool", INPUT: '{"order":"12345"}'})
 
 
@@ -211,7 +214,11 @@ def test_generator_observation_lasts_until_exhausted(interactiveai_capture: Capt
     assert list(chunks) == ["Hello", ", ", "world"]
 
     generation, *children = interactiveai_capture.observations()
-    assert generation.attributes == {TYPE: "generation", INPUT: '{"prompt":"hi"}', OUTPUT: '"Hello, world"'}
+    assert generation.attributes == {
+        TYPE: "generation",
+        INPUT: '{"prompt":"hi"}',
+        OUTPUT: '"Hello, world"',
+    }
     assert [c.parent_id for c in children] == [generation.id] * 3
 
 

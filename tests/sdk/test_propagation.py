@@ -57,7 +57,7 @@ def test_every_span_inside_gets_the_fields_and_the_current_one_too(
 
 
 def test_nested_blocks_merge(interactiveai_capture: Capture) -> None:
-    with propagate_attributes(user_id="user-a", tags=["a"], metadata={"x": 1}):  # noqa: SIM117
+    with propagate_attributes(user_id="user-a", tags=["a"], metadata={"x": 1}):
         with propagate_attributes(user_id="user-b", tags=["b"], metadata={"y": 2}):
             interactiveai.start_observation(name="inner").end()
         interactiveai.start_observation(name="outer").end()
@@ -72,8 +72,10 @@ def test_nested_blocks_merge(interactiveai_capture: Capture) -> None:
     assert outer.attributes == {TYPE: "span", USER: "user-a", TAGS: ("a",), META: '{"x":1}'}
 
 
-def test_explicit_update_trace_wins_and_unions_with_propagated(interactiveai_capture: Capture) -> None:
-    with propagate_attributes(session_id="s-1", tags=["p"], metadata={"a": 1}):  # noqa: SIM117
+def test_explicit_update_trace_wins_and_unions_with_propagated(
+    interactiveai_capture: Capture,
+) -> None:
+    with propagate_attributes(session_id="s-1", tags=["p"], metadata={"a": 1}):
         with interactiveai.start_as_current_observation(name="x") as span:
             span.update_trace(session_id="s-2", tags=["q"], metadata={"b": 2})
 
@@ -108,7 +110,9 @@ def test_decorated_functions_inside(interactiveai_capture: Capture) -> None:
     with propagate_attributes(session_id="ticket-2611"):
         turn()
 
-    assert [o.attributes[SESSION] for o in interactiveai_capture.observations()] == ["ticket-2611"] * 2
+    assert [o.attributes[SESSION] for o in interactiveai_capture.observations()] == [
+        "ticket-2611"
+    ] * 2
 
 
 def test_asyncio_tasks_created_inside_inherit(interactiveai_capture: Capture) -> None:
@@ -132,8 +136,9 @@ def test_plain_threads_do_not_inherit(interactiveai_capture: Capture) -> None:
     def in_thread() -> None:
         interactiveai.start_observation(name="thread-work").end()
 
-    with interactiveai.start_as_current_observation(name="root"), propagate_attributes(
-        session_id="s-1"
+    with (
+        interactiveai.start_as_current_observation(name="root"),
+        propagate_attributes(session_id="s-1"),
     ):
         thread = threading.Thread(target=in_thread)
         thread.start()
@@ -144,14 +149,17 @@ def test_plain_threads_do_not_inherit(interactiveai_capture: Capture) -> None:
     assert by_name["thread-work"].trace_id != by_name["root"].trace_id
 
 
-def test_threads_given_the_context_inherit_fields_and_parent(interactiveai_capture: Capture) -> None:
+def test_threads_given_the_context_inherit_fields_and_parent(
+    interactiveai_capture: Capture,
+) -> None:
     """Documented: run the thread's work in contextvars.copy_context() and all propagates."""
 
     def in_thread(name: str) -> None:
         interactiveai.start_observation(name=name).end()
 
-    with interactiveai.start_as_current_observation(name="root"), propagate_attributes(
-        session_id="s-1"
+    with (
+        interactiveai.start_as_current_observation(name="root"),
+        propagate_attributes(session_id="s-1"),
     ):
         ctx = contextvars.copy_context()
         thread = threading.Thread(target=ctx.run, args=(in_thread, "thread"))
@@ -159,7 +167,8 @@ def test_threads_given_the_context_inherit_fields_and_parent(interactiveai_captu
         thread.join()
         with ThreadPoolExecutor(max_workers=2) as pool:
             futures = [
-                pool.submit(contextvars.copy_context().run, in_thread, f"pool-{i}") for i in range(2)
+                pool.submit(contextvars.copy_context().run, in_thread, f"pool-{i}")
+                for i in range(2)
             ]
             for future in futures:
                 future.result()
@@ -176,7 +185,11 @@ def test_threads_given_the_context_inherit_fields_and_parent(interactiveai_captu
 def test_baggage_carries_the_fields_to_another_service(interactiveai_capture: Capture) -> None:
     carrier: dict[str, str] = {}
     with propagate_attributes(
-        session_id="ticket 2611", user_id="user-a", tags=["a,b", "c"], metadata={"k": "v"}, as_baggage=True
+        session_id="ticket 2611",
+        user_id="user-a",
+        tags=["a,b", "c"],
+        metadata={"k": "v"},
+        as_baggage=True,
     ):
         assert baggage.get_baggage("interactiveai_session_id") == "ticket%202611"
         W3CBaggagePropagator().inject(carrier)

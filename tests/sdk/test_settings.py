@@ -63,7 +63,9 @@ def test_bad_values_fall_back_with_a_warning(caplog: pytest.LogCaptureFixture) -
         env={"INTERACTIVEAI_SAMPLE_RATE": "2", "INTERACTIVEAI_FLUSH_INTERVAL": "soon"},
     )
     assert (settings.sample_rate, settings.flush_interval, settings.flush_at) == (1.0, 5.0, 512)
-    assert "ignoring INTERACTIVEAI_SAMPLE_RATE='2' (must be between 0 and 1, got 2.0)" in caplog.text
+    assert (
+        "ignoring INTERACTIVEAI_SAMPLE_RATE='2' (must be between 0 and 1, got 2.0)" in caplog.text
+    )
     assert "ignoring INTERACTIVEAI_FLUSH_INTERVAL='soon'" in caplog.text
     assert "ignoring flush_at=0 (must be at least 1, got 0)" in caplog.text
 
