@@ -61,18 +61,22 @@ _COST_NAMES = {
 }
 
 
+# Counts must fit a signed 64-bit column; anything larger is not a real token count.
+_MAX_COUNT = 2**63 - 1
+
+
 def as_int(value: Any) -> int | None:
     """`value` as a non-negative token count, or None when it is not a number."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value if value >= 0 else None
+        return value if 0 <= value <= _MAX_COUNT else None
     if isinstance(value, float):
-        return int(value) if math.isfinite(value) and value >= 0 else None
+        return int(value) if math.isfinite(value) and 0 <= value <= _MAX_COUNT else None
     if isinstance(value, str):
         text = value.strip()
         if text.isdigit():
-            return int(text)
+            return as_int(int(text))
         try:
             return as_int(float(text))
         except ValueError:
