@@ -9,11 +9,24 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
-from interactiveai.server.api import otlp, sessions, system, traces
+from interactiveai.server.api import (
+    comments,
+    deletes,
+    export,
+    ingestion,
+    models,
+    otlp,
+    score_configs,
+    scores,
+    sessions,
+    system,
+    traces,
+)
 from interactiveai.server.api.auth import KeyVerifier
 from interactiveai.server.api.errors import install_error_handlers
 from interactiveai.server.ingest.apply import PriceFn
 from interactiveai.server.ingest.writer import Writer
+from interactiveai.server.pricing import Pricer
 from interactiveai.server.settings import Settings
 from interactiveai.server.store.engine import default_database_url, make_engine
 from interactiveai.version import __version__
@@ -30,7 +43,8 @@ def create_app(
         engine,
         max_queue_spans=settings.write_queue_records,
         batch_spans=settings.write_batch_records,
-        price=price,
+        # Cost from usage: per-project custom prices, then genai-prices.
+        price=price if price is not None else Pricer(),
     )
 
     @asynccontextmanager
@@ -55,6 +69,18 @@ def create_app(
     app.state.writer = writer
     app.state.keys = KeyVerifier(engine)
     install_error_handlers(app)
-    for module in (system, otlp, sessions, traces):
+    for module in (
+        system,
+        otlp,
+        ingestion,
+        sessions,
+        traces,
+        deletes,
+        export,
+        scores,
+        score_configs,
+        comments,
+        models,
+    ):
         app.include_router(module.router)
     return app

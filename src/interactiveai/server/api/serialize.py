@@ -163,3 +163,64 @@ def page_meta(page: int, limit: int, total: int) -> dict[str, int]:
         "totalItems": total,
         "totalPages": (total + limit - 1) // limit,
     }
+
+
+def score_config_json(r: dict[str, Any]) -> dict[str, Any]:
+    """A score config."""
+    return {
+        "id": r["id"],
+        "projectId": r["project_id"],
+        "name": r["name"],
+        "dataType": r["data_type"],
+        "categories": r["categories"],
+        "minValue": r["min_value"],
+        "maxValue": r["max_value"],
+        "description": r["description"],
+        "isArchived": bool(r["is_archived"]),
+        "createdAt": iso(r["created_at"]),
+        "updatedAt": iso(r["updated_at"]),
+    }
+
+
+def comment_json(r: dict[str, Any]) -> dict[str, Any]:
+    """A comment."""
+    return {
+        "id": r["id"],
+        "projectId": r["project_id"],
+        "objectType": r["object_type"],
+        "objectId": r["object_id"],
+        "content": r["content"],
+        "authorUserId": r["author_user_id"],
+        "createdAt": iso(r["created_at"]),
+        "updatedAt": iso(r["updated_at"]),
+    }
+
+
+def model_json(r: dict[str, Any]) -> dict[str, Any]:
+    """A custom model price in Langfuse's shape (flat prices, `prices`, one default tier)."""
+    prices: dict[str, float] = r["prices"] or {}
+    return {
+        "id": r["id"],
+        "modelName": r["model_name"],
+        "matchPattern": r["match_pattern"],
+        "startDate": iso(r["start_date"]),
+        "unit": r["unit"],
+        "inputPrice": prices.get("input"),
+        "outputPrice": prices.get("output"),
+        "totalPrice": prices.get("total"),
+        "tokenizerId": None,
+        "tokenizerConfig": None,
+        "isLangfuseManaged": False,
+        "createdAt": iso(r["created_at"]),
+        "prices": {k: {"price": v} for k, v in prices.items()},
+        "pricingTiers": [
+            {
+                "id": f"{r['id']}-standard",
+                "name": "Standard",
+                "isDefault": True,
+                "priority": 0,
+                "conditions": [],
+                "prices": prices,
+            }
+        ],
+    }

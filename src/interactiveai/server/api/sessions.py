@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -17,11 +19,36 @@ from interactiveai.server.api.params import (
     utc,
 )
 from interactiveai.server.api.serialize import page_meta, session_json, trace_json
-from interactiveai.server.errors import NotFoundError
+from interactiveai.server.errors import BadRequestError, NotFoundError
 from interactiveai.server.store import queries
 from interactiveai.server.store.queries import SessionFilter, TraceFilter
+from interactiveai.server.store.scores import ScoreCondition
 
 router = APIRouter(tags=["sessions"])
+
+_SCORE_CONDITION = re.compile(r"^(?P<name>.+?)(?:(?P<op><=|>=|!=|<|>|=)(?P<value>.*))?$")
+
+
+def parse_score_condition(text: str) -> ScoreCondition:
+    """`name`, `name>=0.5` or `name=label` as a ScoreCondition; 400 naming `score`."""
+    m = _SCORE_CONDITION.match(text.strip())
+    if m is None or not m["name"].strip() or len(text) > 500:
+        raise BadRequestError(f"score: {text[:50]!r} is not `name` or `name<op>value`")
+    if m["op"] is None:
+        return ScoreCondition(m["name"].strip())
+    raw = m["value"].strip()
+    if not raw:
+        raise BadRequestError(f"score: {text[:50]!r} has no value after {m['op']}")
+    try:
+        number = float(raw)
+    except ValueError:
+        if m["op"] not in ("=", "!="):
+            raise BadRequestError(f"score: {m['op']} needs a number, got {raw[:50]!r}") from None
+        return ScoreCondition(m["name"].strip(), m["op"], raw)
+    if not math.isfinite(number):
+        raise BadRequestError(f"score: {raw!r} is not a finite number")
+    return ScoreCondition(m["name"].strip(), m["op"], number)
+
 
 Number = Annotated[float | None, Query()]
 
@@ -50,6 +77,13 @@ def list_sessions(
     maxDurationSeconds: Number = None,
     minCountTraces: Number = None,
     maxCountTraces: Number = None,
+    score: Annotated[
+        list[str] | None,
+        Query(
+            description="Session-score condition, repeatable: `name`, `name>=0.5`, "
+            "`name=label` (operators < <= > >= = !=). orderBy also takes `score:<name>.desc`."
+        ),
+    ] = None,
 ) -> dict[str, Any]:
     """Sessions, newest first by default, each with its aggregates and session scores."""
     ranges = {
@@ -71,6 +105,7 @@ def list_sessions(
         id_search=search,
         bookmarked=bookmarked,
         ranges=ranges,
+        scores=[parse_score_condition(x) for x in score or ()],
     )
     with request.app.state.engine.connect() as conn:
         rows, total = queries.list_sessions(conn, pid, f, page_of(page, limit), orderBy)

@@ -14,6 +14,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Select, and_, func, or_, select
 
 from interactiveai.server.store.schema import observations, scores, sessions, trace_tags, traces
+from interactiveai.server.store.scores import (
+    SCORE_ORDER_PREFIX,
+    ScoreCondition,
+    session_score_match,
+    session_score_order,
+)
 
 SESSION_SORTS: dict[str, str] = {
     "id": "id",
@@ -84,6 +90,8 @@ class SessionFilter:
     bookmarked: bool | None = None
     # name -> (min, max), either may be None; names from SESSION_RANGES.
     ranges: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
+    # Session-score conditions; every one must hold (see ScoreCondition).
+    scores: Sequence[ScoreCondition] = ()
 
 
 def parse_order(order_by: str | None, allowed: dict[str, str], default: str) -> tuple[str, bool]:
@@ -131,6 +139,8 @@ def _session_conditions(project_id: str, f: SessionFilter) -> list[ColumnElement
         cond.append(s.id.contains(f.id_search, autoescape=True))
     if f.bookmarked is not None:
         cond.append(s.bookmarked == f.bookmarked)
+    for sc in f.scores:
+        cond.append(s.id.in_(session_score_match(project_id, sc)))
     for name, (lo, hi) in f.ranges.items():
         col_name = SESSION_RANGES.get(name)
         if col_name is None:
@@ -150,13 +160,25 @@ def list_sessions(
     page: Page,
     order_by: str | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
-    """A page of sessions with their aggregates and session scores, and the total count."""
-    column, desc = parse_order(order_by, SESSION_SORTS, "created_at")
+    """A page of sessions with their aggregates and session scores, and the total count.
+
+    `order_by` is `field.asc|desc` over SESSION_SORTS, or `score:<name>.asc|desc` (the
+    mean value of that session score; sessions without it come last).
+    """
     cond = _session_conditions(project_id, f)
     s = sessions.c
-    col = s[column]
-    # The id breaks ties so that pages are stable.
-    order = [col.desc(), s.id.desc()] if desc else [col.asc(), s.id.asc()]
+    col: Any
+    if order_by and order_by.startswith(SCORE_ORDER_PREFIX):
+        col, desc = session_score_order(project_id, order_by)
+        order = [
+            col.desc().nulls_last() if desc else col.asc().nulls_last(),
+            s.id.desc() if desc else s.id.asc(),
+        ]
+    else:
+        column, desc = parse_order(order_by, SESSION_SORTS, "created_at")
+        col = s[column]
+        # The id breaks ties so that pages are stable.
+        order = [col.desc(), s.id.desc()] if desc else [col.asc(), s.id.asc()]
     stmt = (
         select(sessions).where(and_(*cond)).order_by(*order).limit(page.limit).offset(page.offset)
     )
