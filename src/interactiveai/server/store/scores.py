@@ -12,7 +12,6 @@ upserts it. `create_score` does both on one connection.
 
 from __future__ import annotations
 
-import math
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -23,43 +22,39 @@ from sqlalchemy import ColumnElement, Connection, Select, and_, delete, func, in
 
 from interactiveai.conventions import id_problem
 from interactiveai.server.errors import BadRequestError
-from interactiveai.server.store.schema import observations, score_configs, scores, sessions, traces
+from interactiveai.server.store.fields import check_enum, check_number, check_str
+from interactiveai.server.store.schema import observations, scores, sessions, traces
+from interactiveai.server.store.score_configs import (
+    DATA_TYPES,
+    create_score_config,
+    get_score_config,
+    list_score_configs,
+    set_score_config_archived,
+)
 
-# CORRECTION is what Langfuse v5 sends for corrected outputs; it behaves like TEXT.
-DATA_TYPES = ("NUMERIC", "BOOLEAN", "CATEGORICAL", "TEXT", "CORRECTION")
+__all__ = [
+    "DATA_TYPES",
+    "SOURCES",
+    "ScoreCondition",
+    "ScoreFilter",
+    "create_score",
+    "create_score_config",
+    "delete_score",
+    "get_score",
+    "get_score_config",
+    "list_score_configs",
+    "list_scores",
+    "page_scores",
+    "prepare_score",
+    "session_score_match",
+    "session_score_order",
+    "set_score_config_archived",
+    "write_score",
+]
+
 SOURCES = ("API", "ANNOTATION", "EVAL")
 # As in Langfuse: text score values are 1..500 characters.
 MAX_TEXT_VALUE = 500
-
-
-def _check_str(value: object, field: str, max_len: int, *, required: bool = False) -> str | None:
-    """A string field within its column length; raises BadRequestError naming the field."""
-    if value is None:
-        if required:
-            raise BadRequestError(f"{field}: is required")
-        return None
-    if not isinstance(value, str):
-        raise BadRequestError(f"{field}: must be a string, got {type(value).__name__}")
-    if required and not value.strip():
-        raise BadRequestError(f"{field}: must not be empty")
-    if len(value) > max_len:
-        raise BadRequestError(f"{field}: is {len(value)} characters long; the limit is {max_len}")
-    return value
-
-
-def _number(value: object, field: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise BadRequestError(f"{field}: must be a number, got {type(value).__name__}")
-    number = float(value)
-    if not math.isfinite(number):
-        raise BadRequestError(f"{field}: must be a finite number")
-    return number
-
-
-def _enum(value: object, field: str, allowed: Sequence[str]) -> str:
-    if not isinstance(value, str) or value.upper() not in allowed:
-        raise BadRequestError(f"{field}: must be one of {', '.join(allowed)}, got {value!r}")
-    return value.upper()
 
 
 def _format_bool(value: float) -> str:
@@ -71,7 +66,7 @@ def _typed_value(
 ) -> tuple[float | None, str | None]:
     """(value, string_value) for a score of `data_type`, checked against its config."""
     if data_type == "NUMERIC":
-        number = _number(value, "value")
+        number = check_number(value, "value")
         if config is not None:
             lo, hi = config["min_value"], config["max_value"]
             if lo is not None and number < lo:
@@ -85,18 +80,18 @@ def _typed_value(
         if isinstance(value, str) and value.lower() in ("true", "false"):
             number = 1.0 if value.lower() == "true" else 0.0
             return number, _format_bool(number)
-        number = _number(value, "value")
+        number = check_number(value, "value")
         if number not in (0.0, 1.0):
             raise BadRequestError(f"value: BOOLEAN scores take 0 or 1, got {number:g}")
         return number, _format_bool(number)
     if data_type in ("TEXT", "CORRECTION"):
         limit = MAX_TEXT_VALUE if data_type == "TEXT" else 100_000
-        text = _check_str(value, "value", limit, required=True)
+        text = check_str(value, "value", limit, required=True)
         return None, text
     # CATEGORICAL: a label (string); with a config, the label maps to the category's value.
     categories = list((config or {}).get("categories") or [])
     if isinstance(value, str):
-        label = _check_str(value, "value", 1000, required=True)
+        label = check_str(value, "value", 1000, required=True)
         if not categories:
             return None, label
         for cat in categories:
@@ -104,21 +99,11 @@ def _typed_value(
                 return float(cat["value"]), label
         labels = ", ".join(str(c.get("label")) for c in categories)
         raise BadRequestError(f"value: {label!r} is not a category of the config ({labels})")
-    number = _number(value, "value")
+    number = check_number(value, "value")
     for cat in categories:
         if float(cat.get("value")) == number:
             return number, str(cat.get("label"))
     raise BadRequestError("value: CATEGORICAL scores take a string label (or a config's value)")
-
-
-def get_score_config(conn: Connection, project_id: str, config_id: str) -> dict[str, Any] | None:
-    """One score config, or None."""
-    row = conn.execute(
-        select(score_configs).where(
-            score_configs.c.project_id == project_id, score_configs.c.id == config_id
-        )
-    ).first()
-    return dict(row._mapping) if row else None
 
 
 def prepare_score(
@@ -141,10 +126,10 @@ def prepare_score(
     timestamp: datetime | None = None,
 ) -> dict[str, Any]:
     """Validate a score and return its row (not written); raises BadRequestError/NotFoundError."""
-    name_s = _check_str(name, "name", 255, required=True)
-    trace_s = _check_str(trace_id, "traceId", 64)
-    obs_s = _check_str(observation_id, "observationId", 64)
-    session_s = _check_str(session_id, "sessionId", 199)
+    name_s = check_str(name, "name", 255, required=True)
+    trace_s = check_str(trace_id, "traceId", 64)
+    obs_s = check_str(observation_id, "observationId", 64)
+    session_s = check_str(session_id, "sessionId", 199)
     if session_s is not None and (problem := id_problem(session_s, "sessionId")):
         raise BadRequestError(problem)
     if obs_s is not None and trace_s is None and session_s is None:
@@ -165,7 +150,7 @@ def prepare_score(
         )
     if obs_s is not None and session_s is not None:
         raise BadRequestError("observationId: a session score cannot target an observation")
-    config_s = _check_str(config_id, "configId", 64)
+    config_s = check_str(config_id, "configId", 64)
     config = None
     if config_s is not None:
         config = get_score_config(conn, project_id, config_s)
@@ -178,7 +163,7 @@ def prepare_score(
                 f"name: {name_s!r} does not match the config's name {config['name']!r}"
             )
     if data_type is not None:
-        dtype = _enum(data_type, "dataType", DATA_TYPES)
+        dtype = check_enum(data_type, "dataType", DATA_TYPES)
         if config is not None and dtype != config["data_type"]:
             raise BadRequestError(
                 f"dataType: {dtype} does not match the config's dataType {config['data_type']}"
@@ -194,7 +179,7 @@ def prepare_score(
         # Langfuse SDKs send any JSON value; readers expect an object, so wrap it.
         metadata = {"value": metadata}
     now = datetime.now(UTC)
-    sid = _check_str(score_id, "id", 64)
+    sid = check_str(score_id, "id", 64)
     return {
         "project_id": project_id,
         "id": sid or str(uuid.uuid4()),
@@ -205,12 +190,12 @@ def prepare_score(
         "value": number,
         "string_value": string,
         "data_type": dtype,
-        "source": _enum(source or "API", "source", SOURCES),
-        "comment": _check_str(comment, "comment", 100_000),
+        "source": check_enum(source or "API", "source", SOURCES),
+        "comment": check_str(comment, "comment", 100_000),
         "metadata": metadata,
         "config_id": config_s,
-        "environment": _check_str(environment, "environment", 255) or "default",
-        "author_user_id": _check_str(author_user_id, "authorUserId", 64),
+        "environment": check_str(environment, "environment", 255) or "default",
+        "author_user_id": check_str(author_user_id, "authorUserId", 64),
         "timestamp": timestamp or now,
         "created_at": now,
         "updated_at": now,
@@ -393,110 +378,6 @@ def delete_score(conn: Connection, project_id: str, score_id: str) -> bool:
     """Delete one score; False when it does not exist in the project."""
     c = scores.c
     result = conn.execute(delete(scores).where(c.project_id == project_id, c.id == score_id))
-    return bool(result.rowcount)
-
-
-# -- score configs -------------------------------------------------------------------------
-
-
-def _categories(value: object, data_type: str) -> list[dict[str, Any]] | None:
-    if data_type == "BOOLEAN":
-        # As in Langfuse: a boolean config has the two fixed categories.
-        return [{"label": "True", "value": 1}, {"label": "False", "value": 0}]
-    if data_type != "CATEGORICAL":
-        if value not in (None, []):
-            raise BadRequestError("categories: only CATEGORICAL configs take categories")
-        return None
-    if not isinstance(value, list) or not value:
-        raise BadRequestError("categories: CATEGORICAL configs need a non-empty list")
-    out: list[dict[str, Any]] = []
-    labels: set[str] = set()
-    values: set[float] = set()
-    for i, cat in enumerate(value):
-        if not isinstance(cat, dict):
-            raise BadRequestError(f"categories[{i}]: must be an object {{label, value}}")
-        label = _check_str(cat.get("label"), f"categories[{i}].label", 255, required=True)
-        number = _number(cat.get("value"), f"categories[{i}].value")
-        assert label is not None
-        if label in labels or number in values:
-            raise BadRequestError(f"categories[{i}]: labels and values must be unique")
-        labels.add(label)
-        values.add(number)
-        out.append({"label": label, "value": int(number) if number.is_integer() else number})
-    return out
-
-
-def create_score_config(conn: Connection, project_id: str, **fields: Any) -> str:
-    """Validate and insert a score config; returns its id.
-
-    Fields (snake_case): name, data_type, categories, min_value, max_value, description,
-    is_archived, config_id.
-    """
-    unknown = set(fields) - {
-        "name",
-        "data_type",
-        "categories",
-        "min_value",
-        "max_value",
-        "description",
-        "is_archived",
-        "config_id",
-    }
-    if unknown:
-        raise BadRequestError(f"{sorted(unknown)[0]}: unknown score config field")
-    name = _check_str(fields.get("name"), "name", 255, required=True)
-    dtype = _enum(fields.get("data_type"), "dataType", DATA_TYPES)
-    lo = fields.get("min_value")
-    hi = fields.get("max_value")
-    lo_f = None if lo is None else _number(lo, "minValue")
-    hi_f = None if hi is None else _number(hi, "maxValue")
-    if dtype != "NUMERIC" and (lo_f is not None or hi_f is not None):
-        raise BadRequestError("minValue: only NUMERIC configs take minValue/maxValue")
-    if lo_f is not None and hi_f is not None and lo_f > hi_f:
-        raise BadRequestError(f"minValue: {lo_f:g} is greater than maxValue {hi_f:g}")
-    archived = fields.get("is_archived") or False
-    if not isinstance(archived, bool):
-        raise BadRequestError("isArchived: must be a boolean")
-    now = datetime.now(UTC)
-    config_id = _check_str(fields.get("config_id"), "id", 64) or str(uuid.uuid4())
-    conn.execute(
-        insert(score_configs).values(
-            project_id=project_id,
-            id=config_id,
-            name=name,
-            data_type=dtype,
-            categories=_categories(fields.get("categories"), dtype),
-            min_value=lo_f,
-            max_value=hi_f,
-            description=_check_str(fields.get("description"), "description", 10_000),
-            is_archived=archived,
-            created_at=now,
-            updated_at=now,
-        )
-    )
-    return config_id
-
-
-def list_score_configs(conn: Connection, project_id: str) -> list[dict[str, Any]]:
-    """The project's score configs, by name."""
-    rows = conn.execute(
-        select(score_configs)
-        .where(score_configs.c.project_id == project_id)
-        .order_by(score_configs.c.name, score_configs.c.id)
-    )
-    return [dict(r._mapping) for r in rows]
-
-
-def set_score_config_archived(
-    conn: Connection, project_id: str, config_id: str, archived: bool
-) -> bool:
-    """Archive or restore a config; False when it does not exist."""
-    c = score_configs.c
-    result = conn.execute(
-        update(score_configs)
-        .where(c.project_id == project_id, c.id == config_id)
-        .values(is_archived=archived, updated_at=datetime.now(UTC))
-    )
     return bool(result.rowcount)
 
 
