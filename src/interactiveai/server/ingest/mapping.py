@@ -239,8 +239,12 @@ def _infer_type(best: dict[int, tuple[int, Any]]) -> str:
 
 
 def _checked_id(
-    found: tuple[int, Any] | None, what: str, trace_id: str, where: str, on_drop: DropFn | None
+    found: tuple[int, Any] | None,
+    what: str,
+    span: tuple[str, str, str],
+    on_drop: DropFn | None,
 ) -> str | None:
+    """The id if it obeys the session id rule; else None, reported to `on_drop`."""
     if found is None:
         return None
     value = as_id(found[1])
@@ -248,7 +252,11 @@ def _checked_id(
     if problem is None:
         return value
     if on_drop is not None:
-        message = f"{where}: {problem}; the trace is kept without a {what}"
+        name, span_id, trace_id = span
+        message = (
+            f"span {name!r} ({span_id}) of trace {trace_id}: {problem}; "
+            f"the trace is kept without a {what}"
+        )
         on_drop(IdDrop(what, trace_id, value, message))
     return None
 
@@ -272,12 +280,13 @@ def map_span(
     best: dict[int, tuple[int, Any]] = {}
     flats: dict[int, Flat] = {}
     extra: dict[str, Any] = {}
-    classify = v.classify
+    # The hottest loop of ingestion: inline the cache hit, fall back to classify on a miss.
+    cached = v.CACHE.get
     for key, value in attributes.items():
         if value is None:
             continue
-        slot, prio, sub = classify(key)
-        if slot == v.UNMAPPED:
+        slot, prio, sub = cached(key) or v.classify(key)
+        if not slot:  # UNMAPPED
             extra[key] = value
         elif sub is None:
             cur = best.get(slot)
@@ -371,12 +380,12 @@ def map_span(
         prompt_version=as_int(item[1]) if (item := get(v.PROMPT_VERSION)) else None,
     )
 
-    where = f"span {name!r} ({span_id}) of trace {trace_id}"
+    span = (name, span_id, trace_id)
     trace = TraceRecord(
         id=trace_id,
         name=as_text(item[1]) if (item := get(v.TRACE_NAME)) else None,
-        user_id=_checked_id(get(v.USER), "user id", trace_id, where, on_drop),
-        session_id=_checked_id(get(v.SESSION), "session id", trace_id, where, on_drop),
+        user_id=_checked_id(get(v.USER), "user id", span, on_drop),
+        session_id=_checked_id(get(v.SESSION), "session id", span, on_drop),
         input=from_json(item[1]) if (item := get(v.TRACE_INPUT)) else None,
         output=from_json(item[1]) if (item := get(v.TRACE_OUTPUT)) else None,
         metadata=(_merge_flat(flats[v.TRACE_META_FLAT]) or None)

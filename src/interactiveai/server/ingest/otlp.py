@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import orjson
@@ -61,8 +61,13 @@ def _inflate(body: bytes, encoding: str | None, limit: int | None) -> bytes:
     return out
 
 
+_SCALARS = frozenset(("string_value", "int_value", "double_value", "bool_value"))
+
+
 def _any(value: AnyValue) -> Any:
     kind = value.WhichOneof("value")
+    if kind in _SCALARS:  # nearly every attribute: test it first
+        return getattr(value, kind)
     if kind is None:
         return None
     if kind == "array_value":
@@ -72,15 +77,11 @@ def _any(value: AnyValue) -> Any:
     if kind == "bytes_value":
         # Stored as JSON later; base64 is how OTLP/JSON spells bytes too.
         return base64.b64encode(value.bytes_value).decode()
-    return getattr(value, kind)
+    return None  # a value kind newer than this code
 
 
-def _attrs(kvs: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    kv: KeyValue
-    for kv in kvs:
-        out[kv.key] = _any(kv.value)
-    return out
+def _attrs(kvs: Iterable[KeyValue]) -> dict[str, Any]:
+    return {kv.key: _any(kv.value) for kv in kvs}
 
 
 class _Collector:

@@ -48,9 +48,20 @@ _OUTPUT_DETAIL_NAMES = {
     "audio_tokens": "output_audio_tokens",
     "audio": "output_audio_tokens",
 }
-_CONSUMED = frozenset(
-    (*_INPUT_KEYS, *_OUTPUT_KEYS, *_TOTAL_KEYS, *_INPUT_DETAIL_KEYS, *_OUTPUT_DETAIL_KEYS, "unit")
-)
+_IN, _OUT, _TOTAL, _IN_DETAILS, _OUT_DETAILS, _SKIP = range(6)
+# key → (role, rank): the first key of each list wins when a client sends several.
+_ROLES: dict[str, tuple[int, int]] = {
+    key: (role, rank)
+    for role, keys in (
+        (_IN, _INPUT_KEYS),
+        (_OUT, _OUTPUT_KEYS),
+        (_TOTAL, _TOTAL_KEYS),
+        (_IN_DETAILS, _INPUT_DETAIL_KEYS),
+        (_OUT_DETAILS, _OUTPUT_DETAIL_KEYS),
+        (_SKIP, ("unit",)),
+    )
+    for rank, key in enumerate(keys)
+}
 _COST_NAMES = {
     "inputCost": "input",
     "outputCost": "output",
@@ -100,48 +111,46 @@ def as_float(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def _first(raw: Mapping[str, Any], keys: tuple[str, ...]) -> int | None:
-    for key in keys:
-        if key in raw and (n := as_int(raw[key])) is not None:
-            return n
-    return None
-
-
-def _details(
-    raw: Mapping[str, Any], keys: tuple[str, ...], names: Mapping[str, str], prefix: str
-) -> dict[str, int]:
-    """Breakdowns nested under e.g. `prompt_tokens_details`, renamed to our detail keys."""
-    out: dict[str, int] = {}
-    for key in keys:
-        nested = raw.get(key)
-        if isinstance(nested, Mapping):
-            for name, value in nested.items():
-                n = as_int(value)
-                if n:  # zero details carry nothing and only clutter the map
-                    out[names.get(name, f"{prefix}_{name}")] = n
-    return out
+def _details(nested: Any, names: Mapping[str, str], prefix: str, into: dict[str, int]) -> int:
+    """Add a breakdown such as `prompt_tokens_details` to `into`; returns what it adds up to."""
+    added = 0
+    if isinstance(nested, Mapping):
+        for name, value in nested.items():
+            n = as_int(value)
+            if n:  # zero details carry nothing and only clutter the map
+                into[names.get(name, f"{prefix}_{name}")] = n
+                added += n
+    return added
 
 
 def normalize_usage(raw: Mapping[str, Any]) -> dict[str, int]:
     """Usage in any known shape (OpenAI, Anthropic, Langfuse v2, free-form) as our int map."""
     out: dict[str, int] = {}
+    # One pass: the known keys are noted by role (lowest rank wins), the rest kept as is.
+    found: dict[int, tuple[int, Any]] = {}
     for key, value in raw.items():
-        if key in _CONSUMED or key.endswith(("Cost", "_cost")):
-            continue
-        n = as_int(value)
-        if n is not None:
+        role = _ROLES.get(key)
+        if role is not None:
+            if role[0] not in found or role[1] < found[role[0]][0]:
+                found[role[0]] = (role[1], value)
+        elif not key.endswith(("Cost", "_cost")) and (n := as_int(value)) is not None:
             out[_BESIDE_INPUT.get(key, key)] = n
-    input_details = _details(raw, _INPUT_DETAIL_KEYS, _INPUT_DETAIL_NAMES, "input")
-    output_details = _details(raw, _OUTPUT_DETAIL_KEYS, _OUTPUT_DETAIL_NAMES, "output")
-    prompt = _first(raw, _INPUT_KEYS)
-    if prompt is not None:
-        out["input"] = max(0, prompt - sum(input_details.values()))
-    completion = _first(raw, _OUTPUT_KEYS)
-    if completion is not None:
-        out["output"] = max(0, completion - sum(output_details.values()))
-    out.update(input_details)
-    out.update(output_details)
-    total = _first(raw, _TOTAL_KEYS)
+    if not found:
+        total = None
+    else:
+        details: dict[str, int] = {}
+        in_details = _details(
+            found.get(_IN_DETAILS, (0, None))[1], _INPUT_DETAIL_NAMES, "input", details
+        )
+        out_details = _details(
+            found.get(_OUT_DETAILS, (0, None))[1], _OUTPUT_DETAIL_NAMES, "output", details
+        )
+        if _IN in found and (n := as_int(found[_IN][1])) is not None:
+            out["input"] = max(0, n - in_details)
+        if _OUT in found and (n := as_int(found[_OUT][1])) is not None:
+            out["output"] = max(0, n - out_details)
+        out.update(details)
+        total = as_int(found[_TOTAL][1]) if _TOTAL in found else None
     if total is None and any("input" in k or "output" in k for k in out):
         # Only invent a total when there is something token-like to add up.
         total = usage_totals(out)[2]

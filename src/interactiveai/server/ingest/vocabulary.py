@@ -13,7 +13,7 @@ from typing import Final
 from interactiveai.conventions import attributes as ours
 
 # Slots: what a key feeds. 0 means "not ours to map": the attribute lands in metadata.attributes.
-UNMAPPED: Final = 0
+UNMAPPED: Final = 0  # falsy on purpose: the hot loop tests `if not slot`
 SESSION, USER, TRACE_NAME, TRACE_INPUT, TRACE_OUTPUT = 1, 2, 3, 4, 5
 TRACE_META_FLAT, TAGS, PUBLIC, ENVIRONMENT = 7, 8, 9, 10
 RELEASE, VERSION, AS_ROOT = 11, 12, 13
@@ -195,10 +195,10 @@ def _exact_table() -> dict[str, Classified]:
 
 _EXACT: Final = _exact_table()
 _UNMAPPED_ANSWER: Final[Classified] = (UNMAPPED, 0, None)
-_CACHE: dict[str, Classified] = dict(_EXACT)
+CACHE: dict[str, Classified] = dict(_EXACT)
 # Flattened keys carry user-chosen names; bound the cache so a stream of distinct keys
 # cannot grow it without end.
-_CACHE_LIMIT: Final = 100_000
+CACHE_LIMIT: Final = 100_000
 
 
 def _classify_uncached(key: str) -> Classified:
@@ -216,11 +216,11 @@ def _classify_uncached(key: str) -> Classified:
 
 def classify(key: str) -> Classified:
     """(slot, priority, sub-key) for an attribute key; slot UNMAPPED when no row names it."""
-    found = _CACHE.get(key)
+    found = CACHE.get(key)
     if found is None:
         found = _classify_uncached(key)
-        if len(_CACHE) >= _CACHE_LIMIT:
-            _CACHE.clear()
-            _CACHE.update(_EXACT)
-        _CACHE[key] = found
+        if len(CACHE) >= CACHE_LIMIT:
+            CACHE.clear()
+            CACHE.update(_EXACT)
+        CACHE[key] = found
     return found
