@@ -165,7 +165,7 @@ def test_export_json_and_csv(client: httpx.Client, other_client: httpx.Client) -
     obs = next(row for row in rows if row["recordType"] == "observation")
     assert obs["model"] == "m" and '"q0"' in obs["input"]
     # Cells that a spreadsheet would run as formulas are quoted.
-    assert [r["comment"] for r in rows if r["recordType"] == "comment"][0] == "'=vip"
+    assert next(r["comment"] for r in rows if r["recordType"] == "comment") == "'=vip"
     assert (
         client.get(f"/api/public/sessions/{session}/export", params={"format": "xml"}).status_code
         == 400
