@@ -56,18 +56,37 @@ class LanguageDetector:
                 log.info("language detection model loaded")
             return self._identifier
 
-    def detect(self, text: str) -> Detection | None:
-        """The language of `text`, or None if it has no letters or the model is unsure."""
+    def scores(self, text: str) -> dict[str, float]:
+        """Probability of each candidate language for `text` (empty if it has no letters)."""
         sample = " ".join(prose_for_detection(text[:_MAX_CHARS]).split())
         if not any(ch.isalpha() for ch in sample):
+            return {}
+        out: dict[str, float] = {}
+        for code, probability in self._model().rank(sample):
+            ours = _ours(str(code))
+            out[ours] = out.get(ours, 0.0) + float(probability)
+        return out
+
+    def detect(self, text: str) -> Detection | None:
+        """The language of `text`, or None if it has no letters or the model is unsure."""
+        scores = self.scores(text)
+        if not scores:
             return None
-        code, confidence = self._model().classify(sample)
-        # langid says "no" for Norwegian; written Norwegian is Bokmål nine times in ten.
-        code = "nb" if code == "no" else normalize(str(code))
-        if confidence < self.min_confidence:
-            log.debug("language unsure: %s at %.2f for %r", code, confidence, sample[:80])
+        code = max(scores, key=lambda k: scores[k])
+        if scores[code] < self.min_confidence:
+            log.debug("language unsure: %s at %.2f for %r", code, scores[code], text[:80])
             return None
-        return Detection(code, float(confidence))
+        return Detection(code, scores[code])
+
+
+def _ours(code: str) -> str:
+    # langid says "no" for Norwegian; written Norwegian is Bokmål nine times in ten.
+    if code == "no":
+        return "nb"
+    try:
+        return normalize(code)
+    except ValueError:
+        return code
 
 
 _default: LanguageDetector | None = None

@@ -31,7 +31,6 @@ from interactiveai.server.translate.interface import (
 from interactiveai.server.translate.languages import language_name, normalize, to_iso639_3
 from interactiveai.server.translate.protect import (
     Block,
-    prose_for_detection,
     split_blocks,
     split_spans,
     unmask,
@@ -46,9 +45,9 @@ from interactiveai.server.translate.structure import prose_strings, transform
 
 log = logging.getLogger(__name__)
 
-# A string with at least this many letters is detected on its own; shorter ones take
-# the language of the whole value (short texts fool every detector).
-_OWN_DETECTION_CHARS = 40
+# A string keeps the language of the whole value if the detector gives that language at
+# least this probability for it, whatever it likes best.
+_KEEP_OVERALL_ABOVE = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +154,7 @@ class TranslationService:
         strings = prose_strings(value)
         if not strings:
             return TranslationResult(value, source, target, None, cached=False)
-        groups, main = self._group_by_language(strings, source)
+        groups, main = self._group_by_language(strings, source, target)
         if main is None:
             raise TranslationError(
                 "could not tell which language this text is in; choose the source language"
@@ -194,25 +193,35 @@ class TranslationService:
         return self.translate_value(text, target, source=source, engine=engine)
 
     def _group_by_language(
-        self, strings: list[str], source: str | None
+        self, strings: list[str], source: str | None, target: str
     ) -> tuple[dict[str, list[str]], str | None]:
-        """Strings by language, and the main language (the one with the most letters)."""
+        """Strings by language, and the main language to translate (the most text).
+
+        Each string is detected on its own, but keeps the language of the whole value
+        unless it is confidently another one: short texts fool detectors, and a Spanish
+        chat's "Mi contraseña no funciona" must not become Galician.
+        """
         if source is not None:
             return {source: strings}, source
         overall = self.detect("\n".join(strings))
         groups: dict[str, list[str]] = {}
         weight: dict[str, int] = {}
         for text in strings:
-            prose = prose_for_detection(text)
-            lang = None
-            if sum(ch.isalpha() for ch in prose) >= _OWN_DETECTION_CHARS:
-                lang = self.detect(prose)
-            lang = lang or overall
+            scores = self.detector.scores(text)
+            lang = overall
+            if scores:
+                top = max(scores, key=lambda k: scores[k])
+                confident = scores[top] >= self.detector.min_confidence
+                if overall is None or (
+                    confident and scores.get(overall, 0.0) < _KEEP_OVERALL_ABOVE
+                ):
+                    lang = top if confident else None
             if lang is None:
                 continue
             groups.setdefault(lang, []).append(text)
-            weight[lang] = weight.get(lang, 0) + len(prose)
-        main = max(weight, key=lambda k: weight[k]) if weight else None
+            weight[lang] = weight.get(lang, 0) + len(text)
+        foreign = {k: v for k, v in weight.items() if k != target} or weight
+        main = max(foreign, key=lambda k: foreign[k]) if foreign else None
         return groups, main
 
     def _translate_cached(
