@@ -29,7 +29,7 @@ from opentelemetry.proto.resource.v1.resource_pb2 import Resource
 from opentelemetry.proto.trace.v1.trace_pb2 import ResourceSpans, ScopeSpans, Span
 from tests.support.server import start_server
 
-from bench.support import ROOT, database, rss_mib
+from bench.support import ROOT, cpu_seconds, database, rss_mib
 
 
 def kv(key: str, value: object) -> KeyValue:
@@ -170,6 +170,7 @@ def main() -> None:
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
         try:
+            cpu_before = cpu_seconds(server.process.pid)
             start = time.perf_counter()
             retries = asyncio.run(
                 send_all(
@@ -177,6 +178,7 @@ def main() -> None:
                 )
             )
             elapsed = time.perf_counter() - start
+            cpu = cpu_seconds(server.process.pid) - cpu_before
             stop.set()
             with server.client() as c:
                 stored = c.get("/api/public/observations", params={"limit": 1}).json()["meta"][
@@ -195,6 +197,7 @@ def main() -> None:
     print(f"spans stored:    {stored}  sessions: {sessions}  (503 retries: {retries})")
     print(f"elapsed:         {elapsed:.2f} s")
     print(f"throughput:      {args.spans / elapsed:,.0f} spans/s")
+    print(f"server CPU:      {cpu:.2f} s = {cpu / args.spans * 1e6:.0f} µs/span")
     print(f"server peak RSS: {peak[0]:.0f} MiB")
     assert stored == args.spans, "not every span was stored"
 

@@ -7,6 +7,7 @@ and nothing is counted twice: rollups are recomputed from the merged rows.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import fields
 from datetime import UTC, datetime
@@ -30,6 +31,7 @@ from interactiveai.server.store.schema import observations, sessions, trace_tags
 PriceFn = Callable[[Connection, str, str, Mapping[str, int], datetime], dict[str, float] | None]
 
 _OBS_FIELDS = [f.name for f in fields(ObservationRecord)]
+_TRACE_FIELDS = [f.name for f in fields(TraceRecord)]
 _TRACE_SCALARS = ("user_id", "session_id", "release", "version", "environment", "public")
 
 
@@ -54,20 +56,21 @@ def merge_traces(records: Iterable[TraceRecord]) -> dict[str, TraceRecord]:
     for rec in records:
         cur = merged.get(rec.id)
         if cur is None:
-            merged[rec.id] = TraceRecord(**{f.name: getattr(rec, f.name) for f in fields(rec)})
+            # A copy: merging must not change the caller's records.
+            merged[rec.id] = copy.copy(rec)
             continue
-        for f in fields(rec):
-            value = getattr(rec, f.name)
+        for name in _TRACE_FIELDS:
+            value = getattr(rec, name)
             if value is None:
                 continue
-            if f.name == "tags":
+            if name == "tags":
                 cur.tags = _union(cur.tags, value)
-            elif f.name == "metadata":
+            elif name == "metadata":
                 cur.metadata = {**(cur.metadata or {}), **value}
-            elif f.name == "root_start_time" and cur.root_start_time is not None:
+            elif name == "root_start_time" and cur.root_start_time is not None:
                 cur.root_start_time = min(cur.root_start_time, value)
             else:
-                setattr(cur, f.name, value)
+                setattr(cur, name, value)
     return merged
 
 
