@@ -14,7 +14,7 @@ from interactiveai.server.translate.interface import (
 )
 from interactiveai.server.translate.openai_compat import OpenAICompatibleTranslator
 from interactiveai.server.translate.service import TranslationService
-from interactiveai.server.translate.settings import INSTALL_HINT
+from interactiveai.server.translate.settings import INSTALL_HINT, TranslationSettings
 from tests.translate.stub_llm import StubLLM
 
 CHAT = [
@@ -156,3 +156,33 @@ def test_status_lists_engines_and_targets(llm: OpenAICompatibleTranslator) -> No
     status = TranslationService([llm]).status()
     assert status.available and status.engines == ("openai:stub-model",)
     assert {"en", "es", "ca", "fr", "de", "ja"} <= set(status.target_languages)
+
+
+def test_from_settings_caches_in_the_store(engine: Engine, stub_llm: StubLLM) -> None:
+    """Settings → engines → cache in the migrated store, on SQLite and PostgreSQL."""
+    settings = TranslationSettings(
+        engines=("openai",), openai_base_url=stub_llm.url, openai_model="stub-model"
+    )
+    service = TranslationService.from_settings(settings, engine)
+    try:
+        first = service.translate_value(CHAT, "en")
+        second = service.translate_value(CHAT, "en")
+    finally:
+        service.close()
+    assert (first.cached, second.cached) == (False, True)
+    assert second.value == first.value
+    with engine.connect() as conn:
+        rows = conn.execute(select(translations)).mappings().all()
+    assert {r["engine"] for r in rows} == {"openai:stub-model"}
+    assert {(r["source_lang"], r["target_lang"]) for r in rows} == {("es", "en")}
+    assert {r["text_hash"] for r in rows} == {
+        text_hash(CHAT[1]["content"]),
+        text_hash(CHAT[2]["content"]),
+    }
+
+
+def test_too_much_text_is_refused(stub_llm: StubLLM, llm: OpenAICompatibleTranslator) -> None:
+    service = TranslationService([llm], max_chars=1000)
+    with pytest.raises(TranslationError, match="too much text"):
+        service.translate_value(["La casa es grande. " * 30, "El perro come. " * 40], "en")
+    assert stub_llm.requests == []

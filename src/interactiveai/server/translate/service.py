@@ -87,9 +87,15 @@ class TranslationService:
         engines: Sequence[Translator],
         cache: TranslationCache | None = None,
         detector: LanguageDetector | None = None,
+        max_chars: int = 200_000,
     ) -> None:
-        """`engines` in the order they are tried; `cache=None` translates without caching."""
+        """`engines` in the order they are tried; `cache=None` translates without caching.
+
+        `max_chars` bounds the prose of one value: a runaway RAG context must not cost
+        minutes of Apertium or hundreds of LLM requests because someone expanded a trace.
+        """
         self.engines = list(engines)
+        self.max_chars = max_chars
         self.cache = cache
         self.detector = detector or default_detector()
 
@@ -98,7 +104,8 @@ class TranslationService:
         cls, settings: TranslationSettings, db: Engine | None = None
     ) -> TranslationService:
         """The engines `settings` select, with the cache in database `db` when given."""
-        return cls(build_engines(settings), TranslationCache(db) if db is not None else None)
+        cache = TranslationCache(db) if db is not None else None
+        return cls(build_engines(settings), cache, max_chars=settings.max_chars)
 
     def close(self) -> None:
         """Release engine resources (HTTP connection pools)."""
@@ -154,6 +161,12 @@ class TranslationService:
         strings = prose_strings(value)
         if not strings:
             return TranslationResult(value, source, target, None, cached=False)
+        size = sum(len(s) for s in strings)
+        if size > self.max_chars:
+            raise TranslationError(
+                f"too much text to translate at once ({size} characters;"
+                f" the limit is {self.max_chars}, INTERACTIVEAI_TRANSLATE_MAX_CHARS)"
+            )
         groups, main = self._group_by_language(strings, source, target)
         if main is None:
             raise TranslationError(

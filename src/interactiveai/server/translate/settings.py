@@ -2,7 +2,7 @@
 
 Environment variables (read by `TranslationSettings.from_env`, documented in
 docs/translation.md): INTERACTIVEAI_TRANSLATE_ENGINES, _OPENAI_BASE_URL, _OPENAI_API_KEY,
-_OPENAI_MODEL, _TIMEOUT, _MAX_CHUNK_CHARS, _APERTIUM_COMMAND, _APERTIUM_DATA_DIR.
+_OPENAI_MODEL, _TIMEOUT, _MAX_CHUNK_CHARS, _MAX_CHARS, _APERTIUM_COMMAND, _APERTIUM_DATA_DIR.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ class TranslationSettings:
     openai_model: str | None = None
     timeout: float = 60.0
     max_chunk_chars: int = 4000
+    max_chars: int = 200_000
     apertium_command: str = "apertium"
     apertium_data_dir: str | None = None
 
@@ -58,6 +59,8 @@ class TranslationSettings:
             )
         if self.timeout <= 0:
             raise ValueError("the translation timeout must be positive")
+        if self.max_chunk_chars < 100 or self.max_chars < 1:
+            raise ValueError("max_chunk_chars must be at least 100 and max_chars positive")
 
     @property
     def openai_configured(self) -> bool:
@@ -85,6 +88,7 @@ class TranslationSettings:
         engines = get("ENGINES")
         timeout = get("TIMEOUT")
         max_chunk = get("MAX_CHUNK_CHARS")
+        max_chars = get("MAX_CHARS")
         return cls(
             engines=tuple(e.strip().lower() for e in engines.split(",") if e.strip())
             if engines
@@ -94,6 +98,7 @@ class TranslationSettings:
             openai_model=get("OPENAI_MODEL"),
             timeout=float(timeout) if timeout else 60.0,
             max_chunk_chars=int(max_chunk) if max_chunk else 4000,
+            max_chars=int(max_chars) if max_chars else 200_000,
             apertium_command=get("APERTIUM_COMMAND") or "apertium",
             apertium_data_dir=get("APERTIUM_DATA_DIR"),
         )
