@@ -180,6 +180,12 @@ def test_first_key_in_the_list_wins() -> None:
     )
     assert trace.session_id == "first"
     assert trace.user_id == "u3"
+    obs, _ = decode_one({"user.id": "u3", "enduser.id": "u4"})
+    assert obs.metadata == {
+        "attributes": {"enduser.id": "u4"},
+        "resourceAttributes": {"service.name": "test"},
+        "scope": {"name": "test-scope", "version": "1.0"},
+    }
 
 
 def test_session_id_and_gen_ai_conversation_id_vocabularies() -> None:
@@ -301,7 +307,11 @@ def test_genai_chat_span() -> None:
     }
     assert obs.cost_details == {"total": 0.01}
     assert obs.metadata is not None
-    assert obs.metadata["attributes"] == {"gen_ai.system": "openai"}
+    # A key that loses to a better one of its row is kept, not thrown away.
+    assert obs.metadata["attributes"] == {
+        "gen_ai.system": "openai",
+        "gen_ai.request.model": "gpt-4o",
+    }
     assert trace.session_id == "conv-9"
 
 

@@ -41,6 +41,8 @@ class IdDrop(NamedTuple):
 
 DropFn = Callable[[IdDrop], None]
 Flat = list[tuple[int, str, Any]]
+# The winning value of a slot: (priority, value, the key it came from).
+Found = tuple[int, Any, str]
 
 STATUS_ERROR = 2  # OTLP Status.StatusCode.STATUS_CODE_ERROR
 
@@ -155,7 +157,7 @@ def _parse_io(prio: int, value: Any, mime: Any) -> Any:
 
 
 def _pick_io(
-    best: tuple[int, Any] | None,
+    best: Found | None,
     mime: Any,
     genai: Any,
     system: Any,
@@ -203,7 +205,7 @@ def _usage_from_families(flats: dict[int, Flat]) -> dict[str, int] | None:
     return None
 
 
-def _cost(best: dict[int, tuple[int, Any]], flats: dict[int, Flat]) -> dict[str, float] | None:
+def _cost(best: dict[int, Found], flats: dict[int, Flat]) -> dict[str, float] | None:
     if (given := best.get(v.COST)) is not None:
         obj = as_object(given[1])
         return normalize_cost(obj) if obj is not None else None
@@ -217,7 +219,7 @@ def _cost(best: dict[int, tuple[int, Any]], flats: dict[int, Flat]) -> dict[str,
     return cost or None
 
 
-def _infer_type(best: dict[int, tuple[int, Any]]) -> str:
+def _infer_type(best: dict[int, Found]) -> str:
     if (given := best.get(v.TYPE)) is not None:
         name = str(given[1]).lower()
         if name in _TYPES:
@@ -239,7 +241,7 @@ def _infer_type(best: dict[int, tuple[int, Any]]) -> str:
 
 
 def _checked_id(
-    found: tuple[int, Any] | None,
+    found: Found | None,
     what: str,
     span: tuple[str, str, str],
     on_drop: DropFn | None,
@@ -277,7 +279,7 @@ def map_span(
     on_drop: DropFn | None = None,
 ) -> tuple[ObservationRecord, TraceRecord]:
     """Map one span (ids as lowercase hex, attributes as Python values) to its two records."""
-    best: dict[int, tuple[int, Any]] = {}
+    best: dict[int, Found] = {}
     flats: dict[int, Flat] = {}
     extra: dict[str, Any] = {}
     # The hottest loop of ingestion: inline the cache hit, fall back to classify on a miss.
@@ -290,8 +292,13 @@ def map_span(
             extra[key] = value
         elif sub is None:
             cur = best.get(slot)
-            if cur is None or prio < cur[0]:
-                best[slot] = (prio, value)
+            if cur is None:
+                best[slot] = (prio, value, key)
+            elif prio < cur[0]:
+                best[slot] = (prio, value, key)
+                extra[cur[2]] = cur[1]  # the losing key is kept, not thrown away
+            else:
+                extra[key] = value
         elif slot in flats:
             flats[slot].append((prio, sub, value))
         else:
