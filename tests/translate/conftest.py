@@ -22,7 +22,7 @@ from interactiveai.server.translate.openai_compat import OpenAICompatibleTransla
 from tests.translate.stub_llm import StubLLM, start_stub, stop_stub
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-APERTIUM_PACKAGES = "apertium apertium-eng-spa apertium-eng-cat apertium-fra-cat"
+APERTIUM_PACKAGES = "apertium apertium-eng-spa"
 
 
 def pytest_configure(config: pytest.Config) -> None:
