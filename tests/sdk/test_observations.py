@@ -341,3 +341,18 @@ def test_warnings_logged_at_warning_level(caplog: pytest.LogCaptureFixture) -> N
     with client.start_as_current_observation(name="x") as span:
         span.update_trace(session_id="é")
     assert [r.levelname for r in caplog.records] == ["WARNING"]
+
+
+def test_update_current_span_on_another_instrumentations_span(
+    interactiveai_capture: Capture,
+) -> None:
+    tracer = interactiveai_capture.client._tracer  # the same provider, as an instrumentation's
+    with tracer.start_as_current_span("http GET"):
+        interactiveai.update_current_span(output={"status": 200})
+        interactiveai.update_current_trace(user_id="user-a")
+
+    [captured] = interactiveai_capture.observations()
+    assert captured.attributes == {
+        "interactiveai.observation.output": '{"status":200}',
+        "interactiveai.user.id": "user-a",
+    }

@@ -214,3 +214,16 @@ def test_baggage_carries_the_fields_to_another_service(interactiveai_capture: Ca
 def test_without_as_baggage_nothing_leaves_the_process(interactiveai_capture: Capture) -> None:
     with propagate_attributes(session_id="s"):
         assert baggage.get_all() == {}
+
+
+def test_block_opened_inside_an_observation_merges_with_what_it_holds(
+    interactiveai_capture: Capture,
+) -> None:
+    with interactiveai.start_as_current_observation(name="turn") as span:
+        span.update_trace(tags=["mine"], metadata={"a": 1})
+        with propagate_attributes(tags=["propagated"], metadata={"b": 2}):
+            pass
+
+    [captured] = interactiveai_capture.observations()
+    assert captured.attributes[TAGS] == ("mine", "propagated")
+    assert captured.attributes[META] == '{"a":1,"b":2}'

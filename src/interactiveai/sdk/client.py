@@ -17,7 +17,7 @@ from opentelemetry.trace import Status, StatusCode
 from interactiveai.conventions import attributes as keys
 from interactiveai.conventions.ids import OBSERVATION_TYPES, is_valid_trace_id
 from interactiveai.sdk import SDK_VERSION, export, registry
-from interactiveai.sdk.observation import Observation, ObservationScope
+from interactiveai.sdk.observation import Observation, ObservationScope, current_observation
 from interactiveai.sdk.processor import ExportProcessor, SpanFilter, is_sampled, sampling_bound
 from interactiveai.sdk.scores import ScoreSender, ScoreSink, score_event
 from interactiveai.sdk.settings import Settings, enable_debug_logging, resolve
@@ -26,6 +26,7 @@ from interactiveai.sdk.span_attributes import (
     ObservationFields,
     ObservationType,
     TraceFields,
+    nothing_written,
     observation_attributes,
 )
 from interactiveai.sdk.trace_ids import (
@@ -188,17 +189,16 @@ class InteractiveAI:
             if base is None:
                 logger.warning("InteractiveAI: unknown observation type %r; using span", as_type)
                 as_type, base = "span", self._base_attributes["span"]
-            attrs = dict(base)
-            if as_root:
-                attrs[keys.AS_ROOT] = True
+            # Held until end() and written in one call (see observation.py).
+            pending = dict(base)
             if fields:
-                attrs.update(observation_attributes(_NO_SPAN, self._mask, fields))
-            span = self._tracer.start_span(
-                name, context=parent, attributes=attrs, start_time=self._clock()
-            )
-            if attrs.get(keys.OBSERVATION_LEVEL) == "ERROR":
+                pending.update(observation_attributes(nothing_written, self._mask, fields))
+            if as_root:
+                pending[keys.AS_ROOT] = True
+            span = self._tracer.start_span(name, context=parent, start_time=self._clock())
+            if pending.get(keys.OBSERVATION_LEVEL) == "ERROR":
                 span.set_status(Status(StatusCode.ERROR, fields.get("status_message")))
-            observation = Observation(span, self, as_type)
+            observation = Observation(span, self, as_type, pending)
             if as_type == "event":
                 observation.end()
             return observation
@@ -243,6 +243,9 @@ class InteractiveAI:
         return self._start(name, "event", parent, as_root, fields)
 
     def _current_observation(self, caller: str) -> Observation | None:
+        observation = current_observation()
+        if observation is not None:
+            return observation
         span = trace.get_current_span()
         if not span.is_recording():
             if self.enabled:
@@ -250,7 +253,8 @@ class InteractiveAI:
                     "InteractiveAI: %s() called outside any observation; ignored", caller
                 )
             return None
-        as_type = getattr(span, "attributes", {}).get(keys.OBSERVATION_TYPE, "span")
+        # Another instrumentation's span: a wrapper that writes at once.
+        as_type = (getattr(span, "attributes", None) or {}).get(keys.OBSERVATION_TYPE, "span")
         return Observation(span, self, str(as_type))
 
     def update_current_span(

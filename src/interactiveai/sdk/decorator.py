@@ -9,9 +9,9 @@ import logging
 from collections.abc import Callable
 from typing import Any, TypeVar, cast, overload
 
-from opentelemetry import context, trace
+from opentelemetry import trace
 
-from interactiveai.sdk.observation import Observation
+from interactiveai.sdk.observation import Observation, detach
 from interactiveai.sdk.registry import get_client, inert_client
 from interactiveai.sdk.span_attributes import ObservationFields, ObservationType
 from interactiveai.sdk.streams import TracedAsyncGenerator, TracedGenerator, Transform
@@ -112,16 +112,10 @@ def _begin(
                 trace_context["parent_span_id"] = parent_id
             parent, as_root = remote_parent(trace_context)  # type: ignore[arg-type]
         observation = client._start(target.name, target.as_type, parent, as_root, fields)
-        token = context.attach(trace.set_span_in_context(observation.span))
-        return observation, token, capture_output
+        return observation, observation.make_current(), capture_output
     except Exception:
         logger.exception("InteractiveAI: observe could not start %r", target.name)
         return Observation(trace.INVALID_SPAN, inert_client(), target.as_type), None, False
-
-
-def _detach(token: object) -> None:
-    if token is not None:
-        context.detach(token)  # type: ignore[arg-type]
 
 
 def _fail(observation: Observation, error: BaseException) -> None:
@@ -161,12 +155,12 @@ def _wrap_sync(func: Callable[..., Any], target: _Target) -> Callable[..., Any]:
         try:
             result = func(*args, **kwargs)
         except BaseException as error:
-            _detach(token)
+            detach(token)
             _fail(observation, error)
             raise
         # A stream keeps the observation current for its own steps: remember this context.
         ctx = contextvars.copy_context() if _is_stream(result) else None
-        _detach(token)
+        detach(token)
         return _finish(target, observation, result, capture_output, ctx)
 
     return observed
@@ -179,11 +173,11 @@ def _wrap_async(func: Callable[..., Any], target: _Target) -> Callable[..., Any]
         try:
             result = await func(*args, **kwargs)
         except BaseException as error:
-            _detach(token)
+            detach(token)
             _fail(observation, error)
             raise
         ctx = contextvars.copy_context() if _is_stream(result) else None
-        _detach(token)
+        detach(token)
         return _finish(target, observation, result, capture_output, ctx)
 
     return observed

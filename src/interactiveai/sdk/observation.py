@@ -1,4 +1,13 @@
-"""Observation: the handle on one span that user code updates, nests under, scores and ends."""
+"""Observation: the handle on one span that user code updates, nests under, scores and ends.
+
+Attributes given to update()/update_trace() of an observation this SDK started are held
+and written to the span in one call when it ends: each OpenTelemetry set_attributes()
+takes two locks and validates every value, and one call instead of three is most of the
+SDK's overhead budget. The span is exported only once it has ended, so nothing downstream
+sees the difference; reading `observation.span.attributes` mid-flight does. Wrappers
+around spans the SDK did not start (update_current_span on another instrumentation's
+span) write at once.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +21,7 @@ from opentelemetry.trace import Span, Status, StatusCode
 
 from interactiveai.conventions import attributes as keys
 from interactiveai.sdk.span_attributes import (
+    Attributes,
     ObservationFields,
     ObservationType,
     TraceFields,
@@ -27,16 +37,34 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("interactiveai")
 
+_OBSERVATION_KEY = context.create_key("interactiveai-observation")
+
+
+def current_observation() -> Observation | None:
+    """The Observation this SDK made current, if it is still the current span."""
+    observation = context.get_value(_OBSERVATION_KEY)
+    if isinstance(observation, Observation) and observation._span is trace.get_current_span():
+        return observation
+    return None
+
 
 class Observation:
     """One observation (span, generation, event, tool...) of a trace."""
 
-    __slots__ = ("_client", "_span", "type")
+    __slots__ = ("_client", "_pending", "_span", "type")
 
-    def __init__(self, span: Span, client: InteractiveAI, as_type: str) -> None:
+    def __init__(
+        self,
+        span: Span,
+        client: InteractiveAI,
+        as_type: str,
+        pending: Attributes | None = None,
+    ) -> None:
         self._span = span
         self._client = client
         self.type = as_type
+        # Attributes not yet on the span; None once ended, or for spans we did not start.
+        self._pending = pending
 
     def __repr__(self) -> str:
         return f"<Observation {self.type} id={self.id} trace_id={self.trace_id}>"
@@ -53,8 +81,21 @@ class Observation:
 
     @property
     def span(self) -> Span:
-        """The underlying OpenTelemetry span."""
+        """The underlying OpenTelemetry span (its attributes are complete once ended)."""
         return self._span
+
+    def _lookup(self, key: str) -> Any:
+        pending = self._pending
+        if pending is not None and key in pending:
+            return pending[key]
+        attributes = getattr(self._span, "attributes", None)
+        return attributes.get(key) if attributes is not None else None
+
+    def _write(self, attrs: Attributes) -> None:
+        if self._pending is not None:
+            self._pending.update(attrs)
+        else:
+            self._span.set_attributes(attrs)
 
     def update(self, *, name: str | None = None, **fields: Unpack[ObservationFields]) -> Self:
         """Set or replace fields of this observation (input, output, model, usage...)."""
@@ -64,24 +105,23 @@ class Observation:
         try:
             if name:
                 span.update_name(name)
-            attrs = observation_attributes(span, self._client._mask, fields)
+            attrs = observation_attributes(self._lookup, self._client._mask, fields)
             if attrs:
-                span.set_attributes(attrs)
-            if attrs.get(keys.OBSERVATION_LEVEL) == "ERROR":
-                span.set_status(Status(StatusCode.ERROR, fields.get("status_message")))
+                self._write(attrs)
+                if attrs.get(keys.OBSERVATION_LEVEL) == "ERROR":
+                    span.set_status(Status(StatusCode.ERROR, fields.get("status_message")))
         except Exception:
             logger.exception("InteractiveAI: update() failed")
         return self
 
     def update_trace(self, **fields: Unpack[TraceFields]) -> Self:
         """Set trace-level fields (session_id, user_id, tags, input...) from this observation."""
-        span = self._span
-        if not span.is_recording():
+        if not self._span.is_recording():
             return self
         try:
-            attrs = trace_attributes(span, self._client._mask, fields)
+            attrs = trace_attributes(self._lookup, self._client._mask, fields)
             if attrs:
-                span.set_attributes(attrs)
+                self._write(attrs)
         except Exception:
             logger.exception("InteractiveAI: update_trace() failed")
         return self
@@ -93,6 +133,9 @@ class Observation:
     def end(self, *, end_time: int | None = None) -> Self:
         """End the observation now (or at `end_time`, ns since the epoch)."""
         try:
+            pending, self._pending = self._pending, None
+            if pending:
+                self._span.set_attributes(pending)
             self._span.end(end_time=end_time if end_time is not None else self._client._clock())
         except Exception:
             logger.exception("InteractiveAI: end() failed")
@@ -106,12 +149,15 @@ class Observation:
         try:
             message = str(error) or type(error).__name__
             span.record_exception(error)
-            span.set_attributes(
-                {keys.OBSERVATION_LEVEL: "ERROR", keys.OBSERVATION_STATUS_MESSAGE: message}
-            )
+            self._write({keys.OBSERVATION_LEVEL: "ERROR", keys.OBSERVATION_STATUS_MESSAGE: message})
             span.set_status(Status(StatusCode.ERROR, message))
         except Exception:
             logger.exception("InteractiveAI: recording an error failed")
+
+    def make_current(self) -> object:
+        """Attach a context where this observation is current; returns the token to detach."""
+        ctx = context.set_value(_OBSERVATION_KEY, self, trace.set_span_in_context(self._span))
+        return context.attach(ctx)
 
     def _context(self) -> Context:
         return trace.set_span_in_context(self._span)
@@ -148,6 +194,12 @@ class Observation:
     def score_trace(self, *, name: str, value: float | str, **options: Unpack[ScoreFields]) -> None:
         """Score the trace this observation belongs to."""
         self._client.create_score(name=name, value=value, trace_id=self.trace_id, **options)
+
+
+def detach(token: object) -> None:
+    """Undo make_current()."""
+    if token is not None:
+        context.detach(token)  # type: ignore[arg-type]
 
 
 class ObservationScope:
@@ -191,7 +243,7 @@ class ObservationScope:
         )
         self._observation = observation
         try:
-            self._token = context.attach(trace.set_span_in_context(observation._span))
+            self._token = observation.make_current()
         except Exception:
             logger.exception("InteractiveAI: could not make the observation current")
         return observation
@@ -208,8 +260,7 @@ class ObservationScope:
         if exc is not None:
             observation.record_error(exc)
         token, self._token = self._token, None
-        if token is not None:
-            context.detach(token)  # type: ignore[arg-type]
+        detach(token)
         if self._end_on_exit:
             observation.end()
 

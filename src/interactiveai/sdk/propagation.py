@@ -23,8 +23,15 @@ from opentelemetry.context import Context
 from opentelemetry.trace import Span
 
 from interactiveai.conventions import attributes as keys
+from interactiveai.sdk.observation import current_observation
 from interactiveai.sdk.serialize import to_json
-from interactiveai.sdk.span_attributes import Attributes, checked_id, merged_metadata, merged_tags
+from interactiveai.sdk.span_attributes import (
+    Attributes,
+    checked_id,
+    merged_metadata,
+    merged_tags,
+    span_lookup,
+)
 
 logger = logging.getLogger("interactiveai")
 
@@ -48,14 +55,16 @@ def current(ctx: Context | None = None) -> Propagated | None:
 
 def apply_on_start(span: Span, parent_context: Context | None) -> None:
     """Put the propagated fields on a span being started (called by our span processor)."""
-    propagated = current(parent_context)
-    if propagated is None:
-        attrs = _from_baggage(parent_context)
+    # On every span start: read the context once, then plain dict lookups.
+    ctx = parent_context if parent_context is not None else context.get_current()
+    propagated = ctx.get(_CONTEXT_KEY)
+    if isinstance(propagated, Propagated):
+        if propagated.attributes:
+            span.set_attributes(propagated.attributes)
+    elif ctx:  # perhaps baggage from another service's propagate_attributes(as_baggage=True)
+        attrs = _from_baggage(ctx)
         if attrs:
             span.set_attributes(attrs)
-        return
-    if propagated.attributes:
-        span.set_attributes(propagated.attributes)
 
 
 def _merge(
@@ -198,12 +207,19 @@ def _apply_to_current_span(propagated: Propagated) -> None:
     span = trace.get_current_span()
     if not span.is_recording() or not propagated.attributes:
         return
+    observation = current_observation()
+    lookup = observation._lookup if observation is not None else span_lookup(span)
     attrs = dict(propagated.attributes)
     if propagated.tags:
-        attrs[keys.TRACE_TAGS] = merged_tags(span, propagated.tags)
+        attrs[keys.TRACE_TAGS] = merged_tags(lookup, propagated.tags)
     if propagated.metadata:
-        attrs[keys.TRACE_METADATA] = merged_metadata(span, keys.TRACE_METADATA, propagated.metadata)
-    span.set_attributes(attrs)
+        attrs[keys.TRACE_METADATA] = merged_metadata(
+            lookup, keys.TRACE_METADATA, propagated.metadata
+        )
+    if observation is not None:
+        observation._write(attrs)  # joins what the observation holds until it ends
+    else:
+        span.set_attributes(attrs)
 
 
 def propagate_attributes(

@@ -14,37 +14,27 @@ import enum
 import json
 import math
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
 
 MAX_DEPTH = 64
 
-_encoder = json.JSONEncoder(
-    ensure_ascii=False, allow_nan=False, separators=(",", ":"), check_circular=True
-)
-
 
 def to_json(value: Any) -> str:
     """JSON text for `value`; unknown objects become their repr, nothing raises."""
     if value.__class__ is str:
-        # The common case for LLM inputs/outputs; skip the encoder's machinery.
-        return json.dumps(value, ensure_ascii=False)
+        # The common case for LLM inputs/outputs: straight to the C string encoder.
+        return _encode_string(value)
     try:
-        return json.dumps(
-            value,
-            default=_default,
-            ensure_ascii=False,
-            allow_nan=False,
-            separators=(",", ":"),
-        )
+        return _fast.encode(value)
     except Exception:
         pass
     try:
-        return _encoder.encode(_sanitize(value, 0, set()))
+        return _plain.encode(_sanitize(value, 0, set()))
     except Exception:
-        return json.dumps(_safe_repr(value), ensure_ascii=False)
+        return _encode_string(_safe_repr(value))
 
 
 def _default(obj: Any) -> Any:
@@ -76,6 +66,14 @@ def _default(obj: Any) -> Any:
     if isinstance(obj, BaseException):
         return f"{type(obj).__name__}: {obj}"
     return _safe_repr(obj)
+
+
+# Built once: json.dumps() with non-default options builds a new encoder on every call.
+_fast = json.JSONEncoder(
+    default=_default, ensure_ascii=False, allow_nan=False, separators=(",", ":")
+)
+_plain = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+_encode_string: Callable[[str], str] = json.encoder.encode_basestring  # type: ignore[attr-defined]
 
 
 def _bytes(data: bytes) -> str:

@@ -19,6 +19,8 @@ logger = logging.getLogger("interactiveai")
 
 Attributes = dict[str, AttributeValue]
 MaskFunction = Callable[..., Any]
+# Reads an attribute already written for an observation (pending or on its span).
+Lookup = Callable[[str], Any]
 
 ObservationType = Literal[
     "span",
@@ -91,17 +93,22 @@ def checked_id(value: Any, what: str) -> str | None:
     return None
 
 
-def existing_attribute(span: Span, key: str) -> Any:
-    """An attribute already on `span` (SDK spans expose them; others do not)."""
-    current = getattr(span, "attributes", None)
-    return current.get(key) if current else None
+def span_lookup(span: Span) -> Lookup:
+    """A Lookup reading the attributes already on `span` (SDK spans expose them; others not)."""
+    attributes = getattr(span, "attributes", None)
+    return attributes.get if attributes is not None else nothing_written
 
 
-def merged_metadata(span: Span, key: str, metadata: Any) -> str:
-    """Metadata as a JSON object string, merged over what `span` already carries under `key`."""
+def nothing_written(key: str) -> None:
+    """The Lookup of an observation not started yet."""
+    return None
+
+
+def merged_metadata(lookup: Lookup, key: str, metadata: Any) -> str:
+    """Metadata as a JSON object string, merged over what is already written under `key`."""
     if not isinstance(metadata, Mapping):
         metadata = {"metadata": metadata}
-    previous = existing_attribute(span, key)
+    previous = lookup(key)
     if isinstance(previous, str):
         try:
             merged = json.loads(previous)
@@ -114,9 +121,9 @@ def merged_metadata(span: Span, key: str, metadata: Any) -> str:
     return to_json(dict(metadata))
 
 
-def merged_tags(span: Span, tags: Iterable[Any]) -> tuple[str, ...]:
-    """The union of `tags` and the tags `span` already has, first seen first."""
-    previous = existing_attribute(span, keys.TRACE_TAGS) or ()
+def merged_tags(lookup: Lookup, tags: Iterable[Any]) -> tuple[str, ...]:
+    """The union of `tags` and the tags already written, first seen first."""
+    previous = lookup(keys.TRACE_TAGS) or ()
     seen = dict.fromkeys(str(t) for t in previous)
     seen.update(dict.fromkeys(str(t) for t in tags if t is not None))
     return tuple(seen)
@@ -134,7 +141,7 @@ def iso_time(value: dt.datetime | str | int) -> str:
 
 
 def observation_attributes(
-    span: Span, mask: MaskFunction | None, fields: ObservationFields
+    lookup: Lookup, mask: MaskFunction | None, fields: ObservationFields
 ) -> Attributes:
     """Attributes for the observation fields that were given (None means "not given")."""
     attrs: Attributes = {}
@@ -145,7 +152,7 @@ def observation_attributes(
     if len(fields) == len(attrs):
         return attrs  # the hot path: only input/output given
     if (value := fields.get("metadata")) is not None:
-        attrs[keys.OBSERVATION_METADATA] = merged_metadata(span, keys.OBSERVATION_METADATA, value)
+        attrs[keys.OBSERVATION_METADATA] = merged_metadata(lookup, keys.OBSERVATION_METADATA, value)
     if (value := fields.get("version")) is not None:
         attrs[keys.VERSION] = str(value)
     if (value := fields.get("level")) is not None:
@@ -187,7 +194,7 @@ def _prompt_attributes(prompt: Any) -> Attributes:
     return attrs
 
 
-def trace_attributes(span: Span, mask: MaskFunction | None, fields: TraceFields) -> Attributes:
+def trace_attributes(lookup: Lookup, mask: MaskFunction | None, fields: TraceFields) -> Attributes:
     """Attributes for the trace-level fields that were given; invalid ids are dropped."""
     attrs: Attributes = {}
     if (value := fields.get("name")) is not None:
@@ -207,10 +214,10 @@ def trace_attributes(span: Span, mask: MaskFunction | None, fields: TraceFields)
     if (value := fields.get("output")) is not None:
         attrs[keys.TRACE_OUTPUT] = masked_json(value, mask)
     if (value := fields.get("metadata")) is not None:
-        attrs[keys.TRACE_METADATA] = merged_metadata(span, keys.TRACE_METADATA, value)
+        attrs[keys.TRACE_METADATA] = merged_metadata(lookup, keys.TRACE_METADATA, value)
     if (tags := fields.get("tags")) is not None:
         # A lone string is one tag, not one tag per character.
-        attrs[keys.TRACE_TAGS] = merged_tags(span, [tags] if isinstance(tags, str) else tags)
+        attrs[keys.TRACE_TAGS] = merged_tags(lookup, [tags] if isinstance(tags, str) else tags)
     if (public := fields.get("public")) is not None:
         attrs[keys.TRACE_PUBLIC] = bool(public)
     return attrs
