@@ -9,6 +9,8 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
+from google.protobuf import json_format
+
 from interactiveai.server.ingest.mapping import map_span, resource_info, scope_info
 from interactiveai.server.ingest.otlp import decode_export_request
 from tests.ingest.builders import export_request, span
@@ -93,6 +95,15 @@ def main() -> None:
             decode_export_request(body, "application/x-protobuf", None)
 
         print(f"{label:<48} {_best(5, 4, decode) * 1000:>12,.0f} spans/s")
+
+    proto = export_request([span(attributes=OPENINFERENCE, index=i + 1) for i in range(1000)])
+    json_body = json_format.MessageToJson(proto).encode()
+
+    def decode_json() -> None:
+        decode_export_request(json_body, "application/json", None)
+
+    label = "decode OTLP/JSON, OpenInference spans"
+    print(f"{label:<48} {_best(5, 4, decode_json) * 1000:>12,.0f} spans/s")
 
 
 if __name__ == "__main__":

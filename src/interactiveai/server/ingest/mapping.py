@@ -17,7 +17,8 @@ from interactiveai.conventions.ids import OBSERVATION_TYPES, id_problem
 from interactiveai.server.ingest import vocabulary as v
 from interactiveai.server.ingest.messages import genai_messages, rebuild_messages
 from interactiveai.server.ingest.records import ObservationRecord, TraceRecord
-from interactiveai.server.ingest.usage import as_float, as_int, normalize_cost, normalize_usage
+from interactiveai.server.ingest.span_usage import cost_from_attributes, usage_from_families
+from interactiveai.server.ingest.usage import as_int, normalize_usage
 from interactiveai.server.ingest.values import (
     as_bool,
     as_datetime,
@@ -28,6 +29,7 @@ from interactiveai.server.ingest.values import (
     from_json,
     maybe_json,
 )
+from interactiveai.server.ingest.vocabulary import Flat, Found
 
 
 class IdDrop(NamedTuple):
@@ -40,11 +42,10 @@ class IdDrop(NamedTuple):
 
 
 DropFn = Callable[[IdDrop], None]
-Flat = list[tuple[int, str, Any]]
-# The winning value of a slot: (priority, value, the key it came from).
-Found = tuple[int, Any, str]
 
 STATUS_ERROR = 2  # OTLP Status.StatusCode.STATUS_CODE_ERROR
+# Input/output keys up to this priority (ours, Langfuse's, input.value) beat the message families.
+_IO_EXPLICIT = v.IO_EXPLICIT_MAX * 10
 
 _OI_KINDS = {
     "LLM": "generation",
@@ -69,26 +70,6 @@ _GENAI_OPS = {
 }
 _TYPES = frozenset(OBSERVATION_TYPES)
 _LEVELS = frozenset(LEVELS)
-# gen_ai.usage.* / llm.usage.* / llm.token_count.* sub-keys → where normalize_usage wants them.
-_TOKEN_KEYS = {
-    "input_tokens": "input_tokens",
-    "prompt_tokens": "input_tokens",
-    "prompt": "input_tokens",
-    "output_tokens": "output_tokens",
-    "completion_tokens": "output_tokens",
-    "completion": "output_tokens",
-    "total_tokens": "total_tokens",
-    "total": "total_tokens",
-}
-_TOKEN_DETAILS = {
-    "cache_read_input_tokens": ("input_tokens_details", "cache_read"),
-    "cache_read.input_tokens": ("input_tokens_details", "cache_read"),
-    "cache_creation_input_tokens": ("input_tokens_details", "cache_creation"),
-    "cache_creation.input_tokens": ("input_tokens_details", "cache_creation"),
-    "reasoning_tokens": ("output_tokens_details", "reasoning"),
-    "reasoning.output_tokens": ("output_tokens_details", "reasoning"),
-}
-_COST_KEYS = {"prompt": "input", "completion": "output", "total": "total"}
 
 
 @dataclass(slots=True, frozen=True)
@@ -165,7 +146,7 @@ def _pick_io(
     gp_flat: Flat | None,
 ) -> Any:
     """Input or output from the first family present, in the spec's order."""
-    if best is not None and best[0] <= v.IO_EXPLICIT_MAX * 10:
+    if best is not None and best[0] <= _IO_EXPLICIT:
         return _parse_io(best[0], best[1], mime)
     if genai is not None or system is not None:
         return genai_messages(genai, system)
@@ -176,47 +157,6 @@ def _pick_io(
     if best is not None:
         return _parse_io(best[0], best[1], mime)
     return None
-
-
-def _usage_from_families(flats: dict[int, Flat]) -> dict[str, int] | None:
-    """gen_ai.usage.* (first) or llm.token_count.*, normalized like OpenAI usage."""
-    for slot in (v.GENAI_USAGE_FLAT, v.LLM_TOKENS_FLAT):
-        items = flats.get(slot)
-        if not items:
-            continue
-        raw: dict[str, Any] = {}
-        details: dict[str, dict[str, Any]] = {}
-        for _, sub, value in sorted(items, key=lambda item: -item[0]):
-            if sub in _TOKEN_KEYS:
-                raw[_TOKEN_KEYS[sub]] = value
-            elif sub in _TOKEN_DETAILS:
-                group, name = _TOKEN_DETAILS[sub]
-                details.setdefault(group, {})[name] = value
-            elif sub.startswith(("prompt_details.", "completion_details.")):
-                head, _, name = sub.partition(".")
-                group = "input_tokens_details" if head[0] == "p" else "output_tokens_details"
-                details.setdefault(group, {})[name] = value
-            elif as_int(value) is not None:
-                raw[sub] = value
-        raw.update(details)
-        usage = normalize_usage(raw)
-        if usage:
-            return usage
-    return None
-
-
-def _cost(best: dict[int, Found], flats: dict[int, Flat]) -> dict[str, float] | None:
-    if (given := best.get(v.COST)) is not None:
-        obj = as_object(given[1])
-        return normalize_cost(obj) if obj is not None else None
-    cost: dict[str, float] = {}
-    if (total := best.get(v.COST_TOTAL)) is not None and (n := as_float(total[1])) is not None:
-        cost["total"] = n
-    if total is None or total[0] > 0:  # llm.cost.* only when gen_ai.usage.cost is absent
-        for _, sub, value in flats.get(v.LLM_COST_FLAT, ()):
-            if sub in _COST_KEYS and (n := as_float(value)) is not None:
-                cost.setdefault(_COST_KEYS[sub], n)
-    return cost or None
 
 
 def _infer_type(best: dict[int, Found]) -> str:
@@ -311,11 +251,16 @@ def map_span(
         obs_name = str(tool[1])
 
     item = get(v.INPUT_MIME)
+    explicit_input = get(v.INPUT)
+    system = get(v.GENAI_SYS)
+    if system is not None and explicit_input is not None and explicit_input[0] <= _IO_EXPLICIT:
+        extra[system[2]] = system[1]  # an explicit input won: keep the instructions visible
+        system = None
     obs_input = _pick_io(
-        get(v.INPUT),
+        explicit_input,
         item[1] if item else None,
         (item := get(v.GENAI_IN)) and item[1],
-        (item := get(v.GENAI_SYS)) and item[1],
+        system and system[1],
         flats.get(v.OI_IN_FLAT),
         flats.get(v.GP_IN_FLAT),
     )
@@ -357,7 +302,7 @@ def map_span(
         raw_usage = as_object(item[1])
         usage = normalize_usage(raw_usage) if raw_usage is not None else None
     elif flats:
-        usage = _usage_from_families(flats)
+        usage = usage_from_families(flats)
 
     environment = as_text(item[1]) if (item := get(v.ENVIRONMENT)) else resource.environment
     version = as_text(item[1]) if (item := get(v.VERSION)) else resource.version
@@ -380,7 +325,7 @@ def map_span(
         version=version,
         environment=environment,
         usage_details=usage or None,
-        cost_details=_cost(best, flats)
+        cost_details=cost_from_attributes(best, flats)
         if (v.COST in best or v.COST_TOTAL in best or flats)
         else None,
         prompt_name=as_text(item[1]) if (item := get(v.PROMPT_NAME)) else None,

@@ -8,7 +8,7 @@ Flattened families (`<prefix>.<sub>`) return the part after the prefix as the su
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 from interactiveai.conventions import attributes as ours
 
@@ -178,6 +178,10 @@ _SUFFIXES: tuple[tuple[str, int, int], ...] = (
 )
 
 Classified = tuple[int, int, str | None]
+# What one span yields per slot: flattened (priority, sub-key, value) items...
+Flat = list[tuple[int, str, Any]]
+# ...or the winning value of a scalar slot: (priority, value, the key it came from).
+Found = tuple[int, Any, str]
 
 
 def _exact_table() -> dict[str, Classified]:
