@@ -37,4 +37,17 @@ def projects(request: Request, pid: Annotated[str, Depends(project_id)]) -> dict
         project = get_project(conn, pid)
     if project is None:
         raise NotFoundError("Project not found")
-    return {"data": [{"id": project.id, "name": project.name, "metadata": {}}]}
+    # `organization` is required by the Langfuse v5 SDK's auth_check(); we have none, so the
+    # project stands for its own organization.
+    organization = {"id": project.id, "name": project.name}
+    return {
+        "data": [
+            {
+                "id": project.id,
+                "name": project.name,
+                "organization": organization,
+                "metadata": {},
+                "retentionDays": None,
+            }
+        ]
+    }
