@@ -232,3 +232,9 @@ def test_map_span_directly_with_plain_values() -> None:
     assert (obs.type, obs.model, obs.model_parameters) == ("generation", "m", {"top_p": 0.9})
     assert (trace.session_id, trace.root_name) == ("s", "n")
     assert obs.metadata is None
+
+
+def test_non_finite_doubles_are_kept_as_text() -> None:
+    obs, _ = decode_one({"score": float("nan"), "hi": float("inf"), "lo": float("-inf")})
+    assert obs.metadata is not None
+    assert obs.metadata["attributes"] == {"score": "NaN", "hi": "Infinity", "lo": "-Infinity"}

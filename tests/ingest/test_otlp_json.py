@@ -129,6 +129,7 @@ def test_every_any_value_form() -> None:
         {"key": "s", "value": {"stringValue": "x"}},
         {"key": "i", "value": {"intValue": "9007199254740993"}},
         {"key": "d", "value": {"doubleValue": 1.5}},
+        {"key": "nan", "value": {"doubleValue": "NaN"}},
         {"key": "b", "value": {"boolValue": False}},
         {"key": "bytes", "value": {"bytesValue": "AQI="}},
         {
@@ -148,6 +149,7 @@ def test_every_any_value_form() -> None:
         "s": "x",
         "i": 9007199254740993,  # int64 exactly, not through a float
         "d": 1.5,
+        "nan": "NaN",
         "b": False,
         "bytes": "AQI=",
         "arr": [1, "2"],

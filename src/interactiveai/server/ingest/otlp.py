@@ -26,7 +26,7 @@ from interactiveai.server.errors import BadRequestError, UnsupportedMediaTypeErr
 from interactiveai.server.ingest.mapping import IdDrop, map_span, resource_info, scope_info
 from interactiveai.server.ingest.otlp_json import iter_json_spans
 from interactiveai.server.ingest.records import DecodedBatch
-from interactiveai.server.ingest.values import from_unix_nano
+from interactiveai.server.ingest.values import finite_or_text, from_unix_nano
 
 PROTOBUF_TYPES = ("application/x-protobuf", "application/protobuf")
 JSON_TYPES = ("application/json",)
@@ -61,13 +61,15 @@ def _inflate(body: bytes, encoding: str | None, limit: int | None) -> bytes:
     return out
 
 
-_SCALARS = frozenset(("string_value", "int_value", "double_value", "bool_value"))
+_SCALARS = frozenset(("string_value", "int_value", "bool_value"))
 
 
 def _any(value: AnyValue) -> Any:
     kind = value.WhichOneof("value")
     if kind in _SCALARS:  # nearly every attribute: test it first
         return getattr(value, kind)
+    if kind == "double_value":
+        return finite_or_text(value.double_value)
     if kind is None:
         return None
     if kind == "array_value":

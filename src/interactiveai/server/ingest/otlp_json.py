@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from interactiveai.server.errors import BadRequestError
 from interactiveai.server.ingest.mapping import ResourceInfo, resource_info, scope_info
+from interactiveai.server.ingest.values import finite_or_text
 
 # (span name, span id as given, problem) for a span rejected alone.
 RejectFn = Callable[[str, str, str], None]
@@ -75,7 +76,7 @@ def _value(any_value: Any) -> Any:
         if key in ("intValue", "int_value"):
             return int(value)
         if key in ("doubleValue", "double_value"):
-            return float(value)
+            return finite_or_text(float(value))
         if key in ("boolValue", "bool_value"):
             return value if isinstance(value, bool) else str(value).lower() == "true"
         if key in ("arrayValue", "array_value"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -10,6 +11,13 @@ import orjson
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _JSON_OPENERS = frozenset('{["')
+
+
+def finite_or_text(number: float) -> float | str:
+    """A double attribute as is, or NaN/±Infinity as text: JSON (and PostgreSQL) cannot hold them."""
+    if math.isfinite(number):
+        return number
+    return "NaN" if math.isnan(number) else ("Infinity" if number > 0 else "-Infinity")
 
 
 def from_json(value: Any) -> Any:
