@@ -21,8 +21,11 @@ from sqlalchemy import Connection, Engine
 from interactiveai.server.errors import OverloadedError
 from interactiveai.server.ingest.apply import PriceFn, apply_records
 from interactiveai.server.ingest.records import ObservationRecord, TraceRecord
+from interactiveai.server.store.maintenance import refresh_statistics
 
 log = logging.getLogger(__name__)
+
+STATISTICS_EVERY_SECONDS = 60.0
 
 # Extra work a request wants done in the same transaction (scores, comments...).
 ExtraWrite = Callable[[Connection], None]
@@ -65,6 +68,7 @@ class Writer:
         self._stopping = False
         self._thread: threading.Thread | None = None
         self.commits = 0
+        self._analyzed_at = -STATISTICS_EVERY_SECONDS
 
     def start(self) -> None:
         """Start the writer thread (idempotent)."""
@@ -118,6 +122,7 @@ class Writer:
             return jobs
 
     def _run(self) -> None:
+        self._maybe_refresh_statistics()  # a database that grew while we were down
         while True:
             jobs = self._take()
             if not jobs:
@@ -164,6 +169,20 @@ class Writer:
         for job in jobs:
             if not job.future.done():
                 job.future.set_result(None)
+        self._maybe_refresh_statistics()
+
+    def _maybe_refresh_statistics(self) -> None:
+        # Data grows under the planner's feet; stale statistics made it sort whole tables
+        # instead of reading an index (100x slower session pages). After the answers are sent.
+        now = time.monotonic()
+        if now - self._analyzed_at < STATISTICS_EVERY_SECONDS:
+            return
+        self._analyzed_at = now
+        try:
+            with self.engine.begin() as conn:
+                refresh_statistics(conn)
+        except Exception:
+            log.warning("refreshing planner statistics failed", exc_info=True)
 
 
 def _transient(exc: Exception) -> bool:

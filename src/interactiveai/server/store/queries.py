@@ -110,7 +110,9 @@ def parse_order(order_by: str | None, allowed: dict[str, str], default: str) -> 
     return column, direction == "desc"
 
 
-def _session_conditions(project_id: str, f: SessionFilter) -> list[ColumnElement[bool]]:
+def _session_conditions(
+    project_id: str, f: SessionFilter, scan_order: str | None = None
+) -> list[ColumnElement[bool]]:
     s = sessions.c
     cond: list[ColumnElement[bool]] = [s.project_id == project_id]
     if f.from_timestamp is not None:
@@ -145,7 +147,12 @@ def _session_conditions(project_id: str, f: SessionFilter) -> list[ColumnElement
         col_name = SESSION_RANGES.get(name)
         if col_name is None:
             raise QueryError(f"unknown range filter {name!r}")
-        col = s[col_name]
+        col: Any = s[col_name]
+        if scan_order is not None and col_name != scan_order:
+            # `col + 0` hides the range's index from the planner: a page sorted on another
+            # column reads that column's index and filters (cheap for LIMIT 50), where the
+            # planner would otherwise fetch every row in the range and sort them all.
+            col = col + 0
         if lo is not None:
             cond.append(col >= lo)
         if hi is not None:
@@ -179,8 +186,13 @@ def list_sessions(
         col = s[column]
         # The id breaks ties so that pages are stable.
         order = [col.desc(), s.id.desc()] if desc else [col.asc(), s.id.asc()]
+    page_cond = _session_conditions(project_id, f, scan_order=getattr(col, "name", None))
     stmt = (
-        select(sessions).where(and_(*cond)).order_by(*order).limit(page.limit).offset(page.offset)
+        select(sessions)
+        .where(and_(*page_cond))
+        .order_by(*order)
+        .limit(page.limit)
+        .offset(page.offset)
     )
     rows = [dict(r._mapping) for r in conn.execute(stmt)]
     total = conn.execute(select(func.count()).select_from(sessions).where(and_(*cond))).scalar_one()

@@ -156,6 +156,20 @@ observations = Table(
     Index(None, "project_id", "start_time"),
 )
 
+SESSION_SORT_COLUMNS = (
+    "created_at",
+    "last_activity_at",
+    "duration_seconds",
+    "count_traces",
+    "error_count",
+    "input_cost",
+    "output_cost",
+    "total_cost",
+    "input_tokens",
+    "output_tokens",
+    "total_tokens",
+)
+
 sessions = Table(
     "sessions",
     metadata,
@@ -178,12 +192,9 @@ sessions = Table(
     # Bookkeeping: when data last arrived (session-level evaluation waits for idleness).
     Column("first_seen_at", UtcDateTime, nullable=False),
     Column("last_activity_at", UtcDateTime, nullable=False),
-    Index(None, "project_id", "created_at"),
-    Index(None, "project_id", "last_activity_at"),
-    Index(None, "project_id", "total_cost"),
-    Index(None, "project_id", "total_tokens"),
-    Index(None, "project_id", "duration_seconds"),
-    Index(None, "project_id", "count_traces"),
+    # One index per sortable aggregate, ending in the id that breaks ties, so that a page in
+    # any order is an index range read (see store/queries.py SESSION_SORTS).
+    *(Index(None, "project_id", column, "id") for column in SESSION_SORT_COLUMNS),
     Index(None, "project_id", "environment", "created_at"),
 )
 
