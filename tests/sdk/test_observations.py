@@ -356,3 +356,25 @@ def test_update_current_span_on_another_instrumentations_span(
         "interactiveai.observation.output": '{"status":200}',
         "interactiveai.user.id": "user-a",
     }
+
+
+def test_langfuse_v3_names(interactiveai_capture: Capture) -> None:
+    with interactiveai.start_as_current_span(name="root") as root:
+        with root.start_as_current_generation(name="llm", model="m") as generation:
+            generation.start_span(name="inner").end()
+        interactiveai.start_generation(name="g2").end()
+        with interactiveai.get_client().start_as_current_generation(name="g3"):
+            pass
+        root.start_generation(name="g4").end()
+
+    by_name = {o.name: o for o in interactiveai_capture.observations()}
+    assert {name: o.type for name, o in by_name.items()} == {
+        "root": "span",
+        "llm": "generation",
+        "inner": "span",
+        "g2": "generation",
+        "g3": "generation",
+        "g4": "generation",
+    }
+    assert by_name["inner"].parent_id == by_name["llm"].id
+    assert by_name["llm"].attributes["interactiveai.observation.model.name"] == "m"

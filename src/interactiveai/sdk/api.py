@@ -27,6 +27,10 @@ def _on_default_client(method: Callable[Concatenate[InteractiveAI, _P], _R]) -> 
 start_observation = _on_default_client(InteractiveAI.start_observation)
 start_as_current_observation = _on_default_client(InteractiveAI.start_as_current_observation)
 create_event = _on_default_client(InteractiveAI.create_event)
+start_span = _on_default_client(InteractiveAI.start_span)
+start_generation = _on_default_client(InteractiveAI.start_generation)
+start_as_current_span = _on_default_client(InteractiveAI.start_as_current_span)
+start_as_current_generation = _on_default_client(InteractiveAI.start_as_current_generation)
 update_current_trace = _on_default_client(InteractiveAI.update_current_trace)
 update_current_span = _on_default_client(InteractiveAI.update_current_span)
 update_current_generation = _on_default_client(InteractiveAI.update_current_generation)
@@ -54,8 +58,12 @@ __all__ = [
     "score_current_trace",
     "set_current_trace_as_public",
     "shutdown",
+    "start_as_current_generation",
     "start_as_current_observation",
+    "start_as_current_span",
+    "start_generation",
     "start_observation",
+    "start_span",
     "update_current_generation",
     "update_current_span",
     "update_current_trace",

@@ -17,6 +17,7 @@ from opentelemetry.trace import Status, StatusCode
 from interactiveai.conventions import attributes as keys
 from interactiveai.conventions.ids import OBSERVATION_TYPES, is_valid_trace_id
 from interactiveai.sdk import SDK_VERSION, export, registry
+from interactiveai.sdk.compat import LangfuseV3Names
 from interactiveai.sdk.observation import Observation, ObservationScope, current_observation
 from interactiveai.sdk.processor import ExportProcessor, SpanFilter, is_sampled, sampling_bound
 from interactiveai.sdk.scores import ScoreSender, ScoreSink, score_event
@@ -52,7 +53,7 @@ class ScoreFields(TypedDict, total=False):
     metadata: Any
 
 
-class InteractiveAI:
+class InteractiveAI(LangfuseV3Names):
     """The InteractiveAI client: start observations, score them, flush; never raises into your code."""
 
     def __init__(

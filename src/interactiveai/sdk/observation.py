@@ -20,6 +20,7 @@ from opentelemetry.context import Context
 from opentelemetry.trace import Span, Status, StatusCode
 
 from interactiveai.conventions import attributes as keys
+from interactiveai.sdk.compat import LangfuseV3Names
 from interactiveai.sdk.span_attributes import (
     Attributes,
     ObservationFields,
@@ -48,7 +49,7 @@ def current_observation() -> Observation | None:
     return None
 
 
-class Observation:
+class Observation(LangfuseV3Names):
     """One observation (span, generation, event, tool...) of a trace."""
 
     __slots__ = ("_client", "_pending", "_span", "type")
