@@ -47,14 +47,14 @@ OPENINFERENCE: dict[str, Any] = {
 
 
 def _best(rounds: int, count: int, fn: Any) -> float:
-    """Calls per second of the fastest of `rounds` runs (the machine is shared; noise only slows)."""
+    """Calls per CPU-second, best of `rounds` runs (CPU time: a shared machine only adds noise)."""
     fn()  # warm the key cache
     best = float("inf")
     for _ in range(rounds):
-        start = time.perf_counter()
+        start = time.process_time()
         for _ in range(count):
             fn()
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
     return count / best
 
 
