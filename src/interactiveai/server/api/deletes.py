@@ -7,12 +7,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request
 
 from interactiveai.server.api.auth import project_id
+from interactiveai.server.api.limits import LimitedRoute
 from interactiveai.server.api.shapes import Bookmark, TraceIds
 from interactiveai.server.api.write import run_write
 from interactiveai.server.errors import BadRequestError, NotFoundError
 from interactiveai.server.store import deletes
 
-router = APIRouter()
+router = APIRouter(route_class=LimitedRoute)
 
 TraceId = Annotated[str, Path(max_length=64)]
 SessionId = Annotated[str, Path(max_length=200)]

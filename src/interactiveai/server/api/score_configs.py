@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy import Connection
 
 from interactiveai.server.api.auth import project_id
+from interactiveai.server.api.limits import LimitedRoute
 from interactiveai.server.api.params import LimitParam, PageParam
 from interactiveai.server.api.serialize import page_meta, score_config_json
 from interactiveai.server.api.shapes import ScoreConfig, ScoreConfigCreate, ScoreConfigUpdate
@@ -15,7 +16,7 @@ from interactiveai.server.api.write import run_write
 from interactiveai.server.errors import NotFoundError
 from interactiveai.server.store import scores
 
-router = APIRouter(tags=["score-configs"])
+router = APIRouter(tags=["score-configs"], route_class=LimitedRoute)
 
 
 @router.post(

@@ -15,6 +15,7 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import Connection
 
 from interactiveai.server.api.auth import project_id
+from interactiveai.server.api.limits import LimitedRoute
 from interactiveai.server.api.params import (
     LimitParam,
     ListParam,
@@ -40,7 +41,7 @@ from interactiveai.server.ingest.batch import parse_time
 from interactiveai.server.store import scores
 from interactiveai.server.store.scores import ScoreFilter
 
-router = APIRouter(tags=["scores"])
+router = APIRouter(tags=["scores"], route_class=LimitedRoute)
 
 Text = Annotated[str | None, Query(max_length=255)]
 _SCORE = TypeAdapter(ScoreCreate)

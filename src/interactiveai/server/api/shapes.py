@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
 ScoreDataType = Literal["NUMERIC", "BOOLEAN", "CATEGORICAL", "TEXT", "CORRECTION"]
 ScoreSource = Literal["API", "ANNOTATION", "EVAL"]
@@ -128,7 +128,7 @@ class ScoreConfigCreate(_Body):
 class ScoreConfigUpdate(_Body):
     """Fields of a score config that may change."""
 
-    isArchived: bool
+    isArchived: StrictBool
 
 
 class ScoreConfig(BaseModel):
@@ -223,7 +223,7 @@ class TraceIds(_Body):
 class Bookmark(_Body):
     """Bookmark state of a session."""
 
-    bookmarked: bool
+    bookmarked: StrictBool
 
 
 class IngestionResult(BaseModel):

@@ -20,6 +20,9 @@ from interactiveai.conventions import MAX_ID_LENGTH, OBSERVATION_TYPES, id_probl
 from interactiveai.server.errors import BadRequestError
 from interactiveai.server.ingest.records import ObservationRecord, TraceRecord
 from interactiveai.server.ingest.usage import normalize_cost, normalize_usage
+from interactiveai.server.store.fields import scrub
+
+__all__ = ["EVENT_TYPES", "DecodedIngestion", "decode_batch", "parse_time", "scrub"]
 
 LEVELS = ("DEBUG", "DEFAULT", "WARNING", "ERROR")
 # Largest usage value per key: keeps sums inside the 32-bit integer columns' reach.
@@ -57,17 +60,6 @@ class DecodedIngestion:
         self.errors.append(
             {"id": event_id, "status": status, "message": message, "error": "BadRequestError"}
         )
-
-
-def scrub(value: Any) -> Any:
-    """Replace NUL characters, which PostgreSQL refuses in text and JSON, in every string."""
-    if isinstance(value, str):
-        return value.replace("\x00", "\ufffd") if "\x00" in value else value
-    if isinstance(value, list):
-        return [scrub(v) for v in value]
-    if isinstance(value, dict):
-        return {scrub(k): scrub(v) for k, v in value.items()}
-    return value
 
 
 def _str(body: dict[str, Any], key: str, max_len: int = 255) -> str | None:

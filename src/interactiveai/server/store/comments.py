@@ -53,6 +53,8 @@ def prepare_comment(
         raise BadRequestError("objectId: is longer than 200 characters")
     if not isinstance(content, str) or not content.strip():
         raise BadRequestError("content: must be a non-empty string")
+    if "\x00" in content or "\x00" in object_id:
+        raise BadRequestError("content: must not contain NUL characters")
     if len(content) > MAX_CONTENT:
         raise BadRequestError(
             f"content: is {len(content)} characters long; the limit is {MAX_CONTENT}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 from interactiveai.server.errors import BadRequestError
 
@@ -18,6 +19,8 @@ def check_str(value: object, field: str, max_len: int, *, required: bool = False
         raise BadRequestError(f"{field}: must be a string, got {type(value).__name__}")
     if required and not value.strip():
         raise BadRequestError(f"{field}: must not be empty")
+    if "\x00" in value:
+        raise BadRequestError(f"{field}: must not contain NUL characters")
     if len(value) > max_len:
         raise BadRequestError(f"{field}: is {len(value)} characters long; the limit is {max_len}")
     return value
@@ -36,3 +39,14 @@ def check_enum(value: object, field: str, allowed: Sequence[str]) -> str:
     if not isinstance(value, str) or value.upper() not in allowed:
         raise BadRequestError(f"{field}: must be one of {', '.join(allowed)}, got {value!r}")
     return value.upper()
+
+
+def scrub(value: Any) -> Any:
+    """Replace NUL characters, which PostgreSQL refuses in text and JSON, in every string."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd") if "\x00" in value else value
+    if isinstance(value, list):
+        return [scrub(v) for v in value]
+    if isinstance(value, dict):
+        return {scrub(k): scrub(v) for k, v in value.items()}
+    return value

@@ -36,7 +36,7 @@ def validate_prices(prices: object) -> dict[str, float]:
         raise BadRequestError("prices: give at least one price (inputPrice, outputPrice, ...)")
     out: dict[str, float] = {}
     for key, value in prices.items():
-        if not isinstance(key, str) or not key or len(key) > 100:
+        if not isinstance(key, str) or not key or len(key) > 100 or "\x00" in key:
             raise BadRequestError("prices: usage keys must be strings of 1..100 characters")
         if isinstance(value, dict):
             value = value.get("price")
@@ -65,6 +65,8 @@ def create_model(
         raise BadRequestError("modelName: must be a non-empty string of at most 255 characters")
     if not isinstance(match_pattern, str) or not match_pattern or len(match_pattern) > 1024:
         raise BadRequestError("matchPattern: must be a non-empty string of at most 1024 characters")
+    if "\x00" in model_name or "\x00" in match_pattern:
+        raise BadRequestError("modelName: must not contain NUL characters")
     try:
         re.compile(match_pattern)
     except re.error as exc:

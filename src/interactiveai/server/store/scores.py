@@ -22,7 +22,7 @@ from sqlalchemy import ColumnElement, Connection, Select, and_, delete, func, in
 
 from interactiveai.conventions import id_problem
 from interactiveai.server.errors import BadRequestError
-from interactiveai.server.store.fields import check_enum, check_number, check_str
+from interactiveai.server.store.fields import check_enum, check_number, check_str, scrub
 from interactiveai.server.store.schema import observations, scores, sessions, traces
 from interactiveai.server.store.score_configs import (
     DATA_TYPES,
@@ -192,7 +192,7 @@ def prepare_score(
         "data_type": dtype,
         "source": check_enum(source or "API", "source", SOURCES),
         "comment": check_str(comment, "comment", 100_000),
-        "metadata": metadata,
+        "metadata": scrub(metadata),
         "config_id": config_s,
         "environment": check_str(environment, "environment", 255) or "default",
         "author_user_id": check_str(author_user_id, "authorUserId", 64),
