@@ -150,6 +150,7 @@ def main() -> None:
         if args.db == "sqlite" and path.exists() and args.keep:
             print(f"reusing {path}")
             engine = make_engine(url)
+            prepare_database(engine, Settings.from_env(env={}))
             with engine.connect() as conn:
                 project = list_projects(conn)[0].id
         else:

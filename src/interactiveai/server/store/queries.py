@@ -13,7 +13,14 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, and_, func, or_, select
 
-from interactiveai.server.store.schema import observations, scores, sessions, trace_tags, traces
+from interactiveai.server.store.schema import (
+    observations,
+    scores,
+    session_tags,
+    sessions,
+    trace_tags,
+    traces,
+)
 from interactiveai.server.store.scores import (
     SCORE_ORDER_PREFIX,
     ScoreCondition,
@@ -132,8 +139,8 @@ def _session_conditions(
     for tag in f.tags:
         cond.append(
             s.id.in_(
-                select(trace_tags.c.session_id).where(
-                    trace_tags.c.project_id == project_id, trace_tags.c.tag == tag
+                select(session_tags.c.session_id).where(
+                    session_tags.c.project_id == project_id, session_tags.c.tag == tag
                 )
             )
         )

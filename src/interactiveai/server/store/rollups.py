@@ -14,10 +14,10 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, delete, func, select
+from sqlalchemy import Connection, and_, case, delete, func, insert, select
 
 from interactiveai.server.store.bulk import bulk_update
-from interactiveai.server.store.schema import observations, sessions, traces
+from interactiveai.server.store.schema import observations, session_tags, sessions, traces
 
 _CHUNK = 500
 _SUMS = ("input_cost", "output_cost", "total_cost", "input_tokens", "output_tokens", "total_tokens")
@@ -218,3 +218,15 @@ def recompute_sessions(
     )
     for part in chunks(sorted(empty)):
         conn.execute(delete(sessions).where(and_(s.project_id == project_id, s.id.in_(part))))
+    st = session_tags.c
+    for part in chunks(sorted(set(session_ids))):
+        conn.execute(
+            delete(session_tags).where(st.project_id == project_id, st.session_id.in_(part))
+        )
+    tag_rows = [
+        {"project_id": project_id, "tag": tag, "session_id": sid}
+        for sid, agg in per.items()
+        for tag in agg["tags"]
+    ]
+    if tag_rows:
+        conn.execute(insert(session_tags), tag_rows)

@@ -123,6 +123,16 @@ trace_tags = Table(
     Index(None, "project_id", "tag", "session_id"),
 )
 
+# The union of a session's trace tags, one row per tag: the tag filter of the sessions list
+# reads it (a tag on thousands of traces is still one row per session here).
+session_tags = Table(
+    "session_tags",
+    metadata,
+    Column("project_id", String(64), primary_key=True),
+    Column("tag", String(255), primary_key=True),
+    Column("session_id", String(200), primary_key=True),
+)
+
 observations = Table(
     "observations",
     metadata,
