@@ -165,10 +165,12 @@ class BlockingExporter(SpanExporter):
     """Holds the first export until released, so the queue behind it fills up."""
 
     def __init__(self) -> None:
+        self.entered = threading.Event()
         self.release = threading.Event()
         self.exported: list[ReadableSpan] = []
 
     def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        self.entered.set()
         self.release.wait(5)
         self.exported.extend(spans)
         return SpanExportResult.SUCCESS
@@ -179,7 +181,7 @@ def test_full_span_queue_drops_with_one_warning(caplog: pytest.LogCaptureFixture
     client = InteractiveAI(span_exporter=exporter, max_queue_size=10, flush_interval=0.01)
     for i in range(10):
         client.start_observation(name=f"first-{i}").end()
-    time.sleep(0.2)  # the worker takes those ten and blocks in export()
+    assert exporter.entered.wait(5)  # the worker took those ten and is stuck in export()
     for i in range(30):
         client.start_observation(name=f"more-{i}").end()
     exporter.release.set()
@@ -294,3 +296,63 @@ def test_shutdown_is_idempotent_and_later_calls_are_quiet(caplog: pytest.LogCapt
     client.flush()
     assert [s.name for s in exporter.get_finished_spans()] == ["before"]
     assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+def test_flush_waits_once_not_once_per_batch_while_the_server_is_down(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    client = over_http(f"http://127.0.0.1:{find_free_port()}", timeout=3, flush_at=1)
+    for i in range(6):
+        client.start_observation(name=f"s{i}").end()
+
+    started = time.monotonic()
+    client.flush()
+    # One batch spends its retry budget (about a second of backoff here); the five
+    # behind it are dropped at once instead of each waiting as long.
+    assert time.monotonic() - started < 3.5
+    guarded = [r for r in caplog.records if "dropping spans for the next 3 s" in r.getMessage()]
+    assert len(guarded) == 1
+
+
+def test_outage_guard_drops_during_the_cooldown_then_probes_again(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from interactiveai.sdk.export import OutageGuard
+
+    class Flaky(SpanExporter):
+        def __init__(self) -> None:
+            self.results = [SpanExportResult.FAILURE, SpanExportResult.SUCCESS]
+            self.calls = 0
+
+        def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+            self.calls += 1
+            time.sleep(0.3)  # slower than the guard's threshold (cooldown / 4)
+            return self.results.pop(0)
+
+    inner = Flaky()
+    guard = OutageGuard(inner, cooldown=1.0)
+    batch: list[Any] = [object()]
+    assert guard.export(batch) is SpanExportResult.FAILURE  # slow failure: trips
+    assert guard.export(batch * 2) is SpanExportResult.FAILURE  # dropped, no request
+    assert (inner.calls, guard.dropped) == (1, 2)
+    time.sleep(1.05)
+    assert guard.export(batch) is SpanExportResult.SUCCESS  # probes again after the cooldown
+    assert inner.calls == 2
+    assert "export recovered" in caplog.text
+
+
+def test_an_immediate_rejection_does_not_trip_the_guard() -> None:
+    from interactiveai.sdk.export import OutageGuard
+
+    class Rejects(SpanExporter):
+        calls = 0
+
+        def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+            self.calls += 1
+            return SpanExportResult.FAILURE
+
+    inner = Rejects()
+    guard = OutageGuard(inner, cooldown=10)
+    for _ in range(3):
+        guard.export([])
+    assert inner.calls == 3

@@ -20,11 +20,15 @@ import time
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
+from opentelemetry.sdk.trace import ReadableSpan
+from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
+
 from interactiveai.sdk.settings import Settings
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import httpx
-    from opentelemetry.sdk.trace.export import SpanExporter
 
 logger = logging.getLogger("interactiveai")
 
@@ -52,16 +56,59 @@ def request_headers(settings: Settings, version: str) -> dict[str, str]:
 
 
 def otlp_exporter(settings: Settings, version: str) -> SpanExporter:
-    """OTLP/HTTP protobuf exporter to the server's trace endpoint, gzip-compressed."""
+    """OTLP/HTTP protobuf exporter to the server's trace endpoint, gzip-compressed, guarded."""
     from opentelemetry.exporter.otlp.proto.http import Compression
     from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
-    return OTLPSpanExporter(
+    exporter = OTLPSpanExporter(
         endpoint=settings.host + OTLP_PATH,
         headers=request_headers(settings, version),
         timeout=settings.timeout,
         compression=Compression.Gzip,
     )
+    return OutageGuard(exporter, cooldown=settings.timeout)
+
+
+class OutageGuard(SpanExporter):
+    """After a batch failed slowly (its retries ran out), drop batches for `cooldown` seconds.
+
+    Without it, flush() and the exit hook would wait up to `timeout` once per queued batch
+    while the server is down. A failure that came at once (a 4xx for that batch) is a
+    verdict on the batch, not on the server, and does not trip the guard.
+    """
+
+    def __init__(self, exporter: SpanExporter, cooldown: float) -> None:
+        self._exporter = exporter
+        self._cooldown = cooldown
+        self._slow = min(1.0, cooldown / 4)
+        self._skip_until = 0.0
+        self.dropped = 0
+
+    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        started = time.monotonic()
+        if started < self._skip_until:
+            self.dropped += len(spans)
+            return SpanExportResult.FAILURE
+        result = self._exporter.export(spans)
+        elapsed = time.monotonic() - started
+        if result is SpanExportResult.FAILURE and elapsed >= self._slow:
+            self._skip_until = time.monotonic() + self._cooldown
+            logger.warning(
+                "InteractiveAI: the server did not take spans for %.1f s; dropping spans "
+                "for the next %g s",
+                elapsed,
+                self._cooldown,
+            )
+        elif result is SpanExportResult.SUCCESS and self.dropped:
+            logger.warning("InteractiveAI: export recovered; %d spans were dropped", self.dropped)
+            self.dropped = 0
+        return result
+
+    def shutdown(self) -> None:
+        self._exporter.shutdown()
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return self._exporter.force_flush(timeout_millis)
 
 
 RETRYABLE = frozenset({429, 502, 503, 504})
