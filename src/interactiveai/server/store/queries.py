@@ -136,14 +136,20 @@ def _session_conditions(
                 )
             )
         )
+    st = session_tags.c
     for tag in f.tags:
-        cond.append(
-            s.id.in_(
-                select(session_tags.c.session_id).where(
-                    session_tags.c.project_id == project_id, session_tags.c.tag == tag
-                )
+        if scan_order is not None:
+            # A page reads an order index and probes the tag per row: it stops after a page.
+            cond.append(
+                select(st.session_id)
+                .where(st.project_id == s.project_id, st.tag == tag, st.session_id == s.id)
+                .exists()
             )
-        )
+        else:
+            # A count reads the tag's sessions once.
+            cond.append(
+                s.id.in_(select(st.session_id).where(st.project_id == project_id, st.tag == tag))
+            )
     if f.id_search:
         cond.append(s.id.contains(f.id_search, autoescape=True))
     if f.bookmarked is not None:
