@@ -378,3 +378,8 @@ def test_langfuse_v3_names(interactiveai_capture: Capture) -> None:
     }
     assert by_name["inner"].parent_id == by_name["llm"].id
     assert by_name["llm"].attributes["interactiveai.observation.model.name"] == "m"
+
+
+def test_a_malformed_trace_context_never_raises(interactiveai_capture: Capture) -> None:
+    interactiveai.start_observation(name="x", trace_context="abc").end()  # type: ignore[arg-type]
+    assert [o.name for o in interactiveai_capture.observations()] == ["x"]

@@ -92,3 +92,15 @@ def test_every_public_name_is_documented() -> None:
     text = DOCS.read_text()
     for name in interactiveai.__all__:
         assert name in text, f"interactiveai.{name} missing from docs/sdk.md"
+
+
+def test_debug_turns_on_the_sdk_debug_log() -> None:
+    import logging
+
+    logger = logging.getLogger("interactiveai")
+    level = logger.level
+    try:
+        InteractiveAI(debug=True, tracing_enabled=False)
+        assert logger.getEffectiveLevel() == logging.DEBUG
+    finally:
+        logger.setLevel(level)

@@ -80,8 +80,8 @@ class InteractiveAI(LangfuseV3Names):
         clock: Callable[[], int] | None = None,
         should_export_span: SpanFilter | None = None,
     ) -> None:
-        given = dict(locals())
-        self.settings: Settings = resolve(given)
+        # The arguments by name; resolve() takes those that are settings, the rest are seams.
+        self.settings: Settings = resolve(dict(locals()))
         s = self.settings
         if s.debug:
             enable_debug_logging()

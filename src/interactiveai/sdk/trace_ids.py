@@ -48,6 +48,14 @@ def remote_parent(trace_context: TraceContext | None) -> tuple[Context | None, b
     """
     if not trace_context:
         return None, False
+    try:
+        return _remote_parent(trace_context)
+    except Exception:
+        logger.exception("InteractiveAI: trace_context %r ignored", trace_context)
+        return None, False
+
+
+def _remote_parent(trace_context: TraceContext) -> tuple[Context | None, bool]:
     trace_id = trace_context.get("trace_id") or ""
     if not is_valid_trace_id(trace_id):
         logger.warning("InteractiveAI: trace_context ignored: bad trace_id %r", trace_id)
