@@ -7,7 +7,7 @@ import logging
 import typer
 from rich.console import Console
 
-from interactiveai.cli import db, keys, serve
+from interactiveai.cli import db, keys, serve, users
 
 app = typer.Typer(
     name="interactiveai",
@@ -18,6 +18,7 @@ app = typer.Typer(
 app.command("serve")(serve.serve)
 app.add_typer(db.app, name="db")
 app.add_typer(keys.app, name="keys")
+app.add_typer(users.app, name="users")
 
 console = Console()
 

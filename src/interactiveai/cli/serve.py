@@ -12,7 +12,7 @@ from rich.panel import Panel
 
 from interactiveai.cli.common import engine_for
 from interactiveai.server.app import create_app
-from interactiveai.server.bootstrap import FirstStart, prepare_database
+from interactiveai.server.bootstrap import FirstStart, ensure_owner, prepare_database
 from interactiveai.server.settings import Settings
 from interactiveai.server.store.engine import describe
 
@@ -34,6 +34,16 @@ def _print_first_start(first: FirstStart, settings: Settings) -> None:
     )
 
 
+def _print_login_link(url: str) -> None:
+    # The URL goes on a line of its own, unwrapped, so it can be copied or clicked whole.
+    console.print(
+        "InteractiveAI: open this one-time link to log in to the web UI and set your "
+        "password (lost it? `interactiveai users login-link` prints a fresh one):",
+        markup=False,
+    )
+    console.print(url, markup=False, highlight=False, soft_wrap=True)
+
+
 def serve(
     host: Annotated[
         str | None, typer.Option(help="Address to bind [env: INTERACTIVEAI_SERVER_HOST]")
@@ -52,6 +62,9 @@ def serve(
     first = prepare_database(engine, settings)
     if first is not None:
         _print_first_start(first, settings)
+    login_link = ensure_owner(engine, settings)
+    if login_link is not None:
+        _print_login_link(login_link)
     app = create_app(settings, engine)
     log.info("listening on http://%s:%d", settings.server_host, settings.server_port)
     uvicorn.run(

@@ -29,6 +29,7 @@ from interactiveai.server.ingest.writer import Writer
 from interactiveai.server.pricing import Pricer
 from interactiveai.server.settings import Settings
 from interactiveai.server.store.engine import default_database_url, make_engine
+from interactiveai.server.ui import install_ui
 from interactiveai.version import __version__
 
 log = logging.getLogger(__name__)
@@ -83,4 +84,5 @@ def create_app(
         models,
     ):
         app.include_router(module.router)
+    install_ui(app, export_session=export.session_document)
     return app

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import Engine
 
 from interactiveai.server.settings import Settings
-from interactiveai.server.store import migrate
+from interactiveai.server.store import accounts, migrate
 from interactiveai.server.store.projects import (
     create_api_key,
     create_project,
@@ -55,3 +56,34 @@ def prepare_database(engine: Engine, settings: Settings) -> FirstStart | None:
         )
     log.info("created project %s with key %s", project.id, pk)
     return FirstStart(project.id, pk, sk)
+
+
+def login_link_url(settings: Settings, token: str) -> str:
+    """The URL of a one-time login link."""
+    return f"{settings.base_url}/login/link/{token}"
+
+
+def ensure_owner(engine: Engine, settings: Settings) -> str | None:
+    """Make sure someone can log in to the UI; returns a one-time login link when needed.
+
+    On a database without users the owner is created (member of every project). While no
+    user has a password yet, every start prints a fresh link, so an owner who missed the
+    first one restarts the server (or runs `interactiveai users login-link`).
+    """
+    with engine.begin() as conn:
+        existing = accounts.list_users(conn)
+        if not existing:
+            owner = accounts.create_user(
+                conn,
+                settings.init_user_email,
+                password=settings.init_user_password,
+                role="OWNER",
+            )
+            log.info("created owner user %s", owner.email)
+            existing = [owner]
+        if accounts.count_users_with_password(conn):
+            return None
+        token = accounts.create_login_link_token(
+            conn, existing[0].id, timedelta(hours=settings.login_link_hours)
+        )
+    return login_link_url(settings, token)

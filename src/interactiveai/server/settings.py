@@ -74,6 +74,23 @@ REGISTRY: tuple[Setting, ...] = (
         "Most records committed in one transaction by the writer (group commit).",
     ),
     _s("log_level", "info", "Log level: debug, info, warning, error."),
+    _s(
+        "init_user_email",
+        "owner@localhost",
+        "Login name (email) of the owner user created on first start; the owner can change it when setting a password.",
+    ),
+    _s(
+        "init_user_password",
+        None,
+        "Password of the owner user created on first start (headless deployments); when unset, the owner sets it through the printed login link.",
+    ),
+    _s(
+        "cookie_secure",
+        False,
+        "Mark the UI's cookies `Secure` (sent over HTTPS only). Turn on when the server is reached through HTTPS.",
+    ),
+    _s("browser_session_days", 14, "Days a UI login lasts before the browser must log in again."),
+    _s("login_link_hours", 24, "Hours a one-time login link stays valid."),
 )
 
 
@@ -101,6 +118,11 @@ class Settings:
     write_queue_records: int = 50_000
     write_batch_records: int = 5_000
     log_level: str = "info"
+    init_user_email: str = "owner@localhost"
+    init_user_password: str | None = None
+    cookie_secure: bool = False
+    browser_session_days: int = 14
+    login_link_hours: int = 24
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
