@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from interactiveai.server.ingest.mapping import map_span
-from tests.ingest.builders import END_NS, START_NS, decode_one
+from tests.ingest.builders import END_NS, START_NS, decode, decode_one, span
 
 PARENT = "00000000000000aa"
 
@@ -238,3 +238,52 @@ def test_non_finite_doubles_are_kept_as_text() -> None:
     obs, _ = decode_one({"score": float("nan"), "hi": float("inf"), "lo": float("-inf")})
     assert obs.metadata is not None
     assert obs.metadata["attributes"] == {"score": "NaN", "hi": "Infinity", "lo": "-Infinity"}
+
+
+def test_values_longer_than_their_columns_are_cut_with_a_warning() -> None:
+    observations, traces, batch = decode(
+        [
+            span(
+                name="n" * 1500,
+                attributes={
+                    "gen_ai.request.model": "m" * 300,
+                    "langfuse.environment": "e" * 256,
+                    "langfuse.trace.tags": ["ok", "t" * 400],
+                    "langfuse.observation.prompt.version": 2**40,
+                },
+            )
+        ]
+    )
+    obs, trace = observations[0], traces[0]
+    assert batch.rejected_spans == 0 and batch.dropped_session_ids == 0
+    assert obs.name == "n" * 1024 and trace.root_name == "n" * 1024
+    assert obs.model == "m" * 255
+    assert obs.environment == trace.environment == "e" * 255
+    assert trace.tags == ["ok", "t" * 255]
+    assert obs.prompt_version is None
+    text = "\n".join(batch.warnings)
+    assert len(batch.warnings) == 5
+    for expected in (
+        "name is 1500 characters long; cut to 1024",
+        "model is 300 characters long; cut to 255",
+        "environment is 256 characters long; cut to 255",
+        "tag is 400 characters long; cut to 255",
+        "prompt version is too large; dropped",
+    ):
+        assert expected in text
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2025-01-01T00:00:00.500Z", datetime(2025, 1, 1, 0, 0, 0, 500000, tzinfo=UTC)),
+        ('"2025-01-01T02:00:00+02:00"', datetime(2025, 1, 1, tzinfo=UTC)),
+        ("2025-01-01T00:00:00", datetime(2025, 1, 1, tzinfo=UTC)),  # naive → UTC
+        (1_735_689_600_000, datetime(2025, 1, 1, tzinfo=UTC)),  # epoch milliseconds
+        ("9999-12-31T23:59:59-05:00", None),  # no UTC instant: dropped, not a crash
+        ("soon", None),
+    ],
+)
+def test_completion_start_time_forms(value: Any, expected: datetime | None) -> None:
+    obs, _ = decode_one({"interactiveai.observation.completion_start_time": value})
+    assert obs.completion_start_time == expected

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 from interactiveai.conventions.attributes import LEVELS
 from interactiveai.conventions.ids import OBSERVATION_TYPES, id_problem
 from interactiveai.server.ingest import vocabulary as v
+from interactiveai.server.ingest.limits import enforce_limits
 from interactiveai.server.ingest.messages import genai_messages, rebuild_messages
 from interactiveai.server.ingest.records import ObservationRecord, TraceRecord
 from interactiveai.server.ingest.span_usage import cost_from_attributes, usage_from_families
@@ -32,16 +33,16 @@ from interactiveai.server.ingest.values import (
 from interactiveai.server.ingest.vocabulary import Flat, Found
 
 
-class IdDrop(NamedTuple):
-    """A session or user id that the span carried but the id rule drops."""
+class FieldDrop(NamedTuple):
+    """A value the span carried that is dropped (an id the id rule refuses) or cut to size."""
 
-    what: str  # "session id" or "user id"
+    what: str  # the field: "session id", "user id", "name", "tag"...
     trace_id: str
     value: str
     message: str  # names the span and the problem
 
 
-DropFn = Callable[[IdDrop], None]
+DropFn = Callable[[FieldDrop], None]
 
 STATUS_ERROR = 2  # OTLP Status.StatusCode.STATUS_CODE_ERROR
 # Input/output keys up to this priority (ours, Langfuse's, input.value) beat the message families.
@@ -199,7 +200,7 @@ def _checked_id(
             f"span {name!r} ({span_id}) of trace {trace_id}: {problem}; "
             f"the trace is kept without a {what}"
         )
-        on_drop(IdDrop(what, trace_id, value, message))
+        on_drop(FieldDrop(what, trace_id, value, message))
     return None
 
 
@@ -354,4 +355,8 @@ def map_span(
         trace.root_input = obs_input
         trace.root_output = obs_output
         trace.root_start_time = start_time
+    for what, value, problem in enforce_limits(obs, trace):
+        if on_drop is not None:
+            message = f"span {name!r} ({span_id}) of trace {trace_id}: {problem}"
+            on_drop(FieldDrop(what, trace_id, value, message))
     return obs, trace

@@ -23,7 +23,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
 from opentelemetry.proto.common.v1.common_pb2 import AnyValue, KeyValue
 
 from interactiveai.server.errors import BadRequestError, UnsupportedMediaTypeError
-from interactiveai.server.ingest.mapping import IdDrop, map_span, resource_info, scope_info
+from interactiveai.server.ingest.mapping import FieldDrop, map_span, resource_info, scope_info
 from interactiveai.server.ingest.otlp_json import iter_json_spans
 from interactiveai.server.ingest.records import DecodedBatch
 from interactiveai.server.ingest.values import finite_or_text, from_unix_nano
@@ -109,7 +109,7 @@ class _Collector:
         self.batch.rejected_spans += 1
         self.warn(f"span {name!r} ({span_id or 'no span id'}) rejected: {problem}")
 
-    def drop(self, drop: IdDrop) -> None:
+    def drop(self, drop: FieldDrop) -> None:
         # Every span of a trace usually repeats the session id: one drop per trace and value.
         key = (drop.what, drop.trace_id, drop.value)
         if key in self._dropped:
