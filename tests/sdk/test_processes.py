@@ -111,3 +111,32 @@ def test_import_is_light() -> None:
     assert after_plugin == []
     assert after_observe == ["opentelemetry"]  # the API and SDK, not the exporter nor httpx
     assert exporter_loaded is False
+
+
+def test_a_forked_child_sends_its_own_data(fake_server: FakeServer) -> None:
+    run_python(
+        """
+        import os
+        import interactiveai
+
+        interactiveai.create_score(name="parent-before-fork", value=1, session_id="s")
+        with interactiveai.start_as_current_observation(name="parent-span"):
+            pass
+        pid = os.fork()
+        if pid == 0:
+            interactiveai.create_score(name="child", value=1, session_id="s")
+            with interactiveai.start_as_current_observation(name="child-span"):
+                pass
+            interactiveai.flush()
+            os._exit(0)
+        os.waitpid(pid, 0)
+        interactiveai.flush()
+        """,
+        {**server_env(fake_server), "INTERACTIVEAI_FLUSH_INTERVAL": "60"},
+    )
+    # What was queued before the fork is the parent's to send, once.
+    assert sorted(e["body"]["name"] for e in fake_server.score_events()) == [
+        "child",
+        "parent-before-fork",
+    ]
+    assert sorted(name for name, _ in fake_server.spans()) == ["child-span", "parent-span"]
