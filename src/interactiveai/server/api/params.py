@@ -10,7 +10,8 @@ from fastapi import Query, Request
 from interactiveai.server.errors import BadRequestError, PayloadTooLargeError
 from interactiveai.server.store.queries import Page
 
-PageParam = Annotated[int, Query(ge=1, description="Page number, from 1.")]
+# The upper bound keeps OFFSET inside 64-bit integers (SQLite refuses bigger ones).
+PageParam = Annotated[int, Query(ge=1, le=1_000_000, description="Page number, from 1.")]
 LimitParam = Annotated[int, Query(ge=1, le=100, description="Items per page, 1..100.")]
 TimeParam = Annotated[datetime | None, Query(description="ISO 8601; UTC when no offset is given.")]
 ListParam = Annotated[list[str] | None, Query()]
