@@ -227,3 +227,19 @@ def test_list_sessions_sort_filter_and_isolation(engine: Engine, project: str) -
         assert [r["id"] for r in rows] == ["s2", "s1"] and total == 5
         with pytest.raises(queries.QueryError, match="unknown field"):
             queries.list_sessions(conn, project, queries.SessionFilter(), page, "nope.desc")
+
+
+def test_nul_characters_are_stored(engine: Engine, project: str) -> None:
+    # PostgreSQL text and jsonb refuse U+0000; applications do send it.
+    obs = gen("o1", "t1")
+    obs.name = "na\x00me"
+    obs.input = {"text": "a\x00b", "k\x00": 1}
+    tags = ["t\x00ag"]
+    write(
+        engine, project, [obs], [TraceRecord(id="t1", session_id="s1", user_id="u\x00", tags=tags)]
+    )
+    with engine.connect() as conn:
+        row = queries.get_trace(conn, project, "t1")
+    assert row is not None
+    stored = row["observations"][0]
+    assert stored["name"].startswith("na") and stored["input"]["text"].startswith("a")

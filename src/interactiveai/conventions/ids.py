@@ -34,6 +34,9 @@ def id_problem(value: object, what: str = "session id") -> str | None:
         return f"{what} is {len(value)} characters long; it must be less than 200"
     if not value.isascii():
         return f"{what} contains non US-ASCII characters"
+    if "\x00" in value:
+        # US-ASCII, but no database keeps it in text (PostgreSQL refuses it outright).
+        return f"{what} contains a NUL character"
     return None
 
 

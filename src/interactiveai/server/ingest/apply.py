@@ -13,7 +13,7 @@ from dataclasses import fields
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, insert, select
+from sqlalchemy import Connection, Table, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from interactiveai.server.ingest.records import ObservationRecord, TraceRecord
@@ -233,8 +233,7 @@ def _write_trace_tags(conn: Connection, project_id: str, rows: Sequence[dict[str
         for r in rows
         for tag in r["tags"] or ()
     ]
-    if values:
-        conn.execute(insert(trace_tags), values)
+    bulk_insert(conn, trace_tags, values)
 
 
 def _write_observations(

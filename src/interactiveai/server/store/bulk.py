@@ -15,7 +15,7 @@ from operator import itemgetter
 from typing import Any
 
 import orjson
-from sqlalchemy import JSON, Boolean, Connection, Table
+from sqlalchemy import JSON, Boolean, Connection, String, Table
 
 from interactiveai.server.store.types import UtcDateTime
 
@@ -26,6 +26,32 @@ def _json_text(value: Any) -> Any:
     if value is None:
         return None
     return orjson.dumps(value, default=str, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+def _without_nul(value: Any) -> Any:
+    """The value with NUL characters replaced in every string (keys too)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_without_nul(v) for v in value]
+    return value
+
+
+def _pg_json_text(value: Any) -> Any:
+    # PostgreSQL's text and jsonb refuse NUL (U+0000) that applications do send; one such
+    # span must not fail the whole group commit, so NUL becomes U+FFFD there.
+    text = _json_text(value)
+    if text is not None and "\\u0000" in text:
+        text = _json_text(_without_nul(value))
+    return text
+
+
+def _pg_text(value: Any) -> Any:
+    if isinstance(value, str) and "\x00" in value:
+        return value.replace("\x00", "\ufffd")
+    return value
 
 
 def _sqlite_time(value: datetime | None) -> str | None:
@@ -58,9 +84,11 @@ def _converter(table: Table, column: str, dialect: str) -> Converter:
     if isinstance(col_type, UtcDateTime):
         return _sqlite_time if dialect == "sqlite" else _pg_time
     if isinstance(col_type, JSON) or isinstance(getattr(col_type, "impl", None), JSON):
-        return _json_text
+        return _json_text if dialect == "sqlite" else _pg_json_text
     if isinstance(col_type, Boolean) and dialect == "sqlite":
         return _sqlite_bool
+    if isinstance(col_type, String) and dialect == "postgresql":
+        return _pg_text
     return _identity
 
 

@@ -14,9 +14,9 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, delete, func, insert, select
+from sqlalchemy import Connection, and_, case, delete, func, select
 
-from interactiveai.server.store.bulk import bulk_update
+from interactiveai.server.store.bulk import bulk_insert, bulk_update
 from interactiveai.server.store.schema import observations, session_tags, sessions, traces
 
 _CHUNK = 500
@@ -228,5 +228,4 @@ def recompute_sessions(
         for sid, agg in per.items()
         for tag in agg["tags"]
     ]
-    if tag_rows:
-        conn.execute(insert(session_tags), tag_rows)
+    bulk_insert(conn, session_tags, tag_rows)
