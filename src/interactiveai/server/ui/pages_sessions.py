@@ -13,7 +13,7 @@ from sqlalchemy import Connection
 
 from interactiveai.server.store import comments, queries, scores, session_facets
 from interactiveai.server.store.accounts import user_projects
-from interactiveai.server.store.queries import Page, QueryError, TraceFilter
+from interactiveai.server.store.queries import ObservationFilter, Page, QueryError, TraceFilter
 from interactiveai.server.ui.content import Content, prepare
 from interactiveai.server.ui.listing import ListState, page_of, parse_list_state
 from interactiveai.server.ui.security import (
@@ -41,6 +41,7 @@ class TraceCard:
     output: Content
     scores: list[dict[str, Any]]
     gap_before: float | None
+    errors: list[dict[str, Any]]
 
     @property
     def latency(self) -> float | None:
@@ -124,6 +125,13 @@ def _cards(
             by_trace.setdefault(s["trace_id"], []).append(s)
     cards = []
     for i, r in enumerate(rows):
+        errors: list[dict[str, Any]] = []
+        if r["error_count"]:
+            # Rare, so read per failing trace: which observations failed, and why.
+            found_obs, _ = queries.list_observations(
+                conn, pid, ObservationFilter(trace_id=r["id"]), Page(page=1, limit=200)
+            )
+            errors = [o for o in found_obs if o["level"] == "ERROR"][:3]
         gap = None
         if prev is not None:
             gap = (r["timestamp"] - prev).total_seconds()
@@ -135,6 +143,7 @@ def _cards(
                 prepare(r["output"]),
                 by_trace.get(r["id"], []),
                 gap if gap is not None and gap > GAP_SECONDS else None,
+                errors,
             )
         )
         prev = r["end_time"] or r["timestamp"]

@@ -16,8 +16,8 @@
 
   // Times: the server writes UTC; show the viewer's local time, keep UTC in the tooltip.
   var timeFormat = new Intl.DateTimeFormat(undefined, {
-    year: "numeric", month: "short", day: "2-digit",
-    hour: "2-digit", minute: "2-digit", second: "2-digit"
+    year: "numeric", month: "short", day: "numeric",
+    hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23"
   });
   function localizeTimes(root) {
     root.querySelectorAll("time[datetime]").forEach(function (el) {
