@@ -197,7 +197,7 @@ class InteractiveAI(LangfuseV3Names):
             if as_root:
                 pending[keys.AS_ROOT] = True
             span = self._tracer.start_span(name, context=parent, start_time=self._clock())
-            if pending.get(keys.OBSERVATION_LEVEL) == "ERROR":
+            if fields and pending.get(keys.OBSERVATION_LEVEL) == "ERROR":
                 span.set_status(Status(StatusCode.ERROR, fields.get("status_message")))
             observation = Observation(span, self, as_type, pending)
             if as_type == "event":
@@ -216,6 +216,8 @@ class InteractiveAI(LangfuseV3Names):
         **fields: Unpack[ObservationFields],
     ) -> Observation:
         """Start an observation (child of the current one); end it with .end()."""
+        if trace_context is None:
+            return self._start(name, as_type, None, False, fields)
         parent, as_root = remote_parent(trace_context)
         return self._start(name, as_type, parent, as_root, fields)
 

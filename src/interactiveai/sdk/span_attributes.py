@@ -146,9 +146,11 @@ def observation_attributes(
     """Attributes for the observation fields that were given (None means "not given")."""
     attrs: Attributes = {}
     if (value := fields.get("input")) is not None:
-        attrs[keys.OBSERVATION_INPUT] = masked_json(value, mask)
+        attrs[keys.OBSERVATION_INPUT] = to_json(value) if mask is None else masked_json(value, mask)
     if (value := fields.get("output")) is not None:
-        attrs[keys.OBSERVATION_OUTPUT] = masked_json(value, mask)
+        attrs[keys.OBSERVATION_OUTPUT] = (
+            to_json(value) if mask is None else masked_json(value, mask)
+        )
     if len(fields) == len(attrs):
         return attrs  # the hot path: only input/output given
     if (value := fields.get("metadata")) is not None:
@@ -197,14 +199,16 @@ def _prompt_attributes(prompt: Any) -> Attributes:
 def trace_attributes(lookup: Lookup, mask: MaskFunction | None, fields: TraceFields) -> Attributes:
     """Attributes for the trace-level fields that were given; invalid ids are dropped."""
     attrs: Attributes = {}
-    if (value := fields.get("name")) is not None:
-        attrs[keys.TRACE_NAME] = str(value)
-    if (value := fields.get("user_id")) is not None and (valid := checked_id(value, "user id")):
-        attrs[keys.USER_ID] = valid
     if (value := fields.get("session_id")) is not None and (
         valid := checked_id(value, "session id")
     ):
         attrs[keys.SESSION_ID] = valid
+    if (value := fields.get("user_id")) is not None and (valid := checked_id(value, "user id")):
+        attrs[keys.USER_ID] = valid
+    if ("session_id" in fields) + ("user_id" in fields) == len(fields):
+        return attrs  # the hot path: only the ids given
+    if (value := fields.get("name")) is not None:
+        attrs[keys.TRACE_NAME] = str(value)
     if (value := fields.get("version")) is not None:
         attrs[keys.VERSION] = str(value)
     if (value := fields.get("release")) is not None:
