@@ -15,7 +15,7 @@ from interactiveai.sdk.observation import Observation, detach
 from interactiveai.sdk.registry import get_client, inert_client
 from interactiveai.sdk.span_attributes import ObservationFields, ObservationType
 from interactiveai.sdk.streams import TracedAsyncGenerator, TracedGenerator, Transform
-from interactiveai.sdk.trace_ids import remote_parent
+from interactiveai.sdk.trace_ids import TraceContext, remote_parent
 
 logger = logging.getLogger("interactiveai")
 
@@ -107,10 +107,10 @@ def _begin(
             fields["input"] = target.input_of(args, kwargs)
         parent, as_root = None, False
         if trace_id:
-            trace_context: dict[str, str] = {"trace_id": trace_id}
+            trace_context: TraceContext = {"trace_id": trace_id}
             if parent_id:
                 trace_context["parent_span_id"] = parent_id
-            parent, as_root = remote_parent(trace_context)  # type: ignore[arg-type]
+            parent, as_root = remote_parent(trace_context)
         observation = client._start(target.name, target.as_type, parent, as_root, fields)
         return observation, observation.make_current(), capture_output
     except Exception:
