@@ -49,11 +49,12 @@ if TYPE_CHECKING:
         update_current_span,
         update_current_trace,
     )
-    from interactiveai.sdk.client import InteractiveAI, ScoreFields
+    from interactiveai.sdk.client import InteractiveAI
     from interactiveai.sdk.decorator import observe
     from interactiveai.sdk.observation import Observation, ObservationScope
     from interactiveai.sdk.propagation import PropagationScope, propagate_attributes
     from interactiveai.sdk.registry import get_client
+    from interactiveai.sdk.scores import ScoreFields
     from interactiveai.sdk.span_attributes import Level, ObservationType
     from interactiveai.sdk.trace_ids import TraceContext
 
@@ -61,7 +62,7 @@ __version__ = SDK_VERSION
 
 _HOMES = {
     "InteractiveAI": "interactiveai.sdk.client",
-    "ScoreFields": "interactiveai.sdk.client",
+    "ScoreFields": "interactiveai.sdk.scores",
     "observe": "interactiveai.sdk.decorator",
     "Observation": "interactiveai.sdk.observation",
     "ObservationScope": "interactiveai.sdk.observation",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import Any, TypedDict, Unpack
+from typing import Any, Unpack
 
 from opentelemetry import trace
 from opentelemetry.context import Context
@@ -20,7 +20,7 @@ from interactiveai.sdk import SDK_VERSION, export, registry
 from interactiveai.sdk.compat import LangfuseV3Names
 from interactiveai.sdk.observation import Observation, ObservationScope, current_observation
 from interactiveai.sdk.processor import ExportProcessor, SpanFilter, is_sampled, sampling_bound
-from interactiveai.sdk.scores import ScoreSender, ScoreSink, score_event
+from interactiveai.sdk.scores import ScoreFields, ScoreSender, ScoreSink, score_event
 from interactiveai.sdk.settings import Settings, enable_debug_logging, resolve
 from interactiveai.sdk.span_attributes import (
     MaskFunction,
@@ -41,16 +41,6 @@ from interactiveai.sdk.trace_ids import (
 logger = logging.getLogger("interactiveai")
 
 _NO_SPAN = trace.INVALID_SPAN
-
-
-class ScoreFields(TypedDict, total=False):
-    """Optional fields of a score."""
-
-    score_id: str | None
-    data_type: str | None
-    comment: str | None
-    config_id: str | None
-    metadata: Any
 
 
 class InteractiveAI(LangfuseV3Names):

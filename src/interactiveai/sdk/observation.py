@@ -34,7 +34,8 @@ from interactiveai.sdk.trace_ids import format_span_id, format_trace_id
 if TYPE_CHECKING:
     from typing import Self
 
-    from interactiveai.sdk.client import InteractiveAI, ScoreFields
+    from interactiveai.sdk.client import InteractiveAI
+    from interactiveai.sdk.scores import ScoreFields
 
 logger = logging.getLogger("interactiveai")
 

@@ -18,7 +18,7 @@ import uuid
 import weakref
 from collections import deque
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypedDict
 
 from interactiveai.sdk.serialize import to_json
 from interactiveai.sdk.span_attributes import checked_id
@@ -101,6 +101,16 @@ def score_event(
 
 
 ScoreSink = Callable[[list[dict[str, Any]]], None]
+
+
+class ScoreFields(TypedDict, total=False):
+    """Optional fields of a score."""
+
+    score_id: str | None
+    data_type: str | None
+    comment: str | None
+    config_id: str | None
+    metadata: Any
 
 
 class ScoreSender:
