@@ -379,3 +379,37 @@ def test_another_projects_ids_are_not_found(
     # Nothing of the first project was touched.
     assert client.get(f"/api/public/sessions/{session}").json()["bookmarked"] is False
     assert client.get(f"/api/public/v2/scores/{ids['score']}").status_code == 200
+
+
+def test_edge_values_found_by_fuzzing(client: httpx.Client) -> None:
+    """Regressions: each of these once answered 500 or 503."""
+    r = client.get("/api/public/sessions", params={"toTimestamp": "0001-01-01T00:00:00+01:00"})
+    assert r.status_code == 200, r.text
+    r = client.get("/api/public/traces", params={"page": 10**20})
+    assert r.status_code == 400 and "page" in r.json()["message"]
+    r = client.post(
+        "/api/public/score-configs",
+        json={
+            "name": uid(),
+            "dataType": "CATEGORICAL",
+            "categories": [{"label": "a", "value": 1e41}],
+        },
+    )
+    assert r.status_code == 200, r.text
+    r = client.post(
+        "/api/public/ingestion",
+        json={
+            "batch": [
+                {
+                    "id": "e",
+                    "type": "span-create",
+                    "body": {"traceId": uid(), "startTime": "0001-01-01T00:00:00+01:00"},
+                }
+            ]
+        },
+    )
+    assert r.status_code == 207 and "startTime" in r.json()["errors"][0]["message"]
+    r = client.request("DELETE", "/api/public/traces", json={"traceIds": ["a\x00b"]})
+    assert r.status_code == 400 and "NUL" in r.json()["message"]
+    r = client.delete("/api/public/scores/a%00b")
+    assert r.status_code == 400 and "score_id" in r.json()["message"]

@@ -26,7 +26,15 @@ def utc(value: datetime | None) -> datetime | None:
     """Treat a naive timestamp as UTC."""
     if value is None:
         return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        # Year 1 or 9999 with an offset falls outside what datetime holds in UTC.
+        return (
+            datetime.min.replace(tzinfo=UTC) if value.year < 2 else datetime.max.replace(tzinfo=UTC)
+        )
 
 
 def split_list(values: list[str] | None) -> list[str]:

@@ -85,7 +85,10 @@ def parse_time(value: Any, where: str) -> datetime | None:
         parsed = datetime.fromisoformat(value.strip())
     except ValueError:
         raise BadRequestError(f"{where}: {value[:40]!r} is not an ISO 8601 timestamp") from None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    try:
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except OverflowError:
+        raise BadRequestError(f"{where}: {value[:40]!r} is out of range") from None
 
 
 def _dict(body: dict[str, Any], key: str) -> dict[str, Any] | None:

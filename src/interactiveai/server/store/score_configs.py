@@ -49,7 +49,9 @@ def _categories(value: object, data_type: str) -> list[dict[str, Any]] | None:
             raise BadRequestError(f"categories[{i}]: labels and values must be unique")
         labels.add(label)
         values.add(number)
-        out.append({"label": label, "value": int(number) if number.is_integer() else number})
+        # Whole numbers are kept as ints (as sent); huge ones stay floats so JSON can hold them.
+        whole = number.is_integer() and abs(number) < 2**53
+        out.append({"label": label, "value": int(number) if whole else number})
     return out
 
 
