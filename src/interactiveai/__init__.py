@@ -23,7 +23,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from interactiveai.sdk import SDK_VERSION
+from interactiveai.version import __version__
 
 if TYPE_CHECKING:
     from interactiveai.sdk.api import (
@@ -57,8 +57,6 @@ if TYPE_CHECKING:
     from interactiveai.sdk.scores import ScoreFields
     from interactiveai.sdk.span_attributes import Level, ObservationType
     from interactiveai.sdk.trace_ids import TraceContext
-
-__version__ = SDK_VERSION
 
 _HOMES = {
     "InteractiveAI": "interactiveai.sdk.client",

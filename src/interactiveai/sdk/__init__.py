@@ -1,3 +1,5 @@
 """Private implementation of the InteractiveAI SDK; the public API is the `interactiveai` package."""
 
-SDK_VERSION = "0.1.0"  # keep in step with pyproject.toml
+from interactiveai.version import __version__ as SDK_VERSION
+
+__all__ = ["SDK_VERSION"]
