@@ -93,11 +93,13 @@ def test_scores_and_the_session_rule_against_the_server(live_server: LiveServer)
             bad.update_trace(session_id="é" * 3, user_id="user-b")
         client.create_score(name="resolved", value=True, session_id="ticket-2612")
         client.flush()
+        trace_url = client.get_trace_url(trace_id=span.trace_id)
     finally:
         client.shutdown()
 
     session = live_server.get("/api/public/sessions/ticket-2612")
     assert [t["id"] for t in session["traces"]] == [span.trace_id]
+    assert trace_url == live_server.url + session["traces"][0]["htmlPath"]
     dropped = live_server.get(f"/api/public/traces/{bad.trace_id}")
     assert dropped["sessionId"] is None and dropped["userId"] == "user-b"
 
