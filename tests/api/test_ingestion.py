@@ -207,3 +207,16 @@ def test_nul_characters_do_not_break_storage(client: httpx.Client) -> None:
     )
     assert answer["errors"] == []
     assert client.get(f"/api/public/traces/{trace}").json()["name"] == "a\ufffdb"
+
+
+def test_updates_without_trace_id_find_their_trace(client: httpx.Client) -> None:
+    trace, gen = uid(), uid()[:16]
+    post(client, event("generation-create", {"id": gen, "traceId": trace, "name": "llm"}))
+    answer = post(
+        client,
+        event("generation-update", {"id": gen, "output": "done"}, "u1"),
+        event("span-update", {"id": "f" * 16, "output": "x"}, "u2"),
+    )
+    assert [s["id"] for s in answer["successes"]] == ["u1"]
+    assert "traceId" in answer["errors"][0]["message"]
+    assert client.get(f"/api/public/observations/{gen}").json()["output"] == "done"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
+from starlette.concurrency import run_in_threadpool
 
 from interactiveai.server.api.auth import project_id
 from interactiveai.server.api.limits import LimitedRoute
@@ -23,10 +24,14 @@ async def create_comment(
     request: Request, body: CommentCreate, pid: Annotated[str, Depends(project_id)]
 ) -> dict[str, Any]:
     """Comment on an object of the key's project (404 when it does not exist)."""
-    with request.app.state.engine.connect() as conn:
-        row = comments.prepare_comment(
-            conn, pid, body.objectType, body.objectId, body.content, body.authorUserId
-        )
+
+    def prepare() -> dict[str, Any]:
+        with request.app.state.engine.connect() as conn:
+            return comments.prepare_comment(
+                conn, pid, body.objectType, body.objectId, body.content, body.authorUserId
+            )
+
+    row = await run_in_threadpool(prepare)
     await run_write(request, pid, lambda conn: comments.write_comment(conn, row))
     return {"id": row["id"]}
 

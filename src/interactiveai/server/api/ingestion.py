@@ -9,6 +9,7 @@ import orjson
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import Connection
+from starlette.concurrency import run_in_threadpool
 
 from interactiveai.server.api.auth import project_id
 from interactiveai.server.api.otlp import inflate
@@ -16,9 +17,9 @@ from interactiveai.server.api.params import read_body
 from interactiveai.server.api.scores import score_row
 from interactiveai.server.api.shapes import INGESTION_BODY_SCHEMA, IngestionResult
 from interactiveai.server.errors import APIError, BadRequestError
-from interactiveai.server.ingest.batch import decode_batch, scrub
+from interactiveai.server.ingest.batch import DecodedIngestion, decode_batch, scrub
 from interactiveai.server.ingest.writer import WriteJob
-from interactiveai.server.store import scores
+from interactiveai.server.store import queries, scores
 
 router = APIRouter(tags=["ingestion"])
 
@@ -49,15 +50,9 @@ async def ingest_batch(request: Request, pid: Annotated[str, Depends(project_id)
         raise BadRequestError(f"body: not valid JSON ({exc})") from None
     decoded = decode_batch(scrub(payload))
     score_rows: list[dict[str, Any]] = []
-    if decoded.scores:
-        with request.app.state.engine.connect() as conn:
-            for event_id, body in decoded.scores:
-                try:
-                    score_rows.append(score_row(conn, pid, body))
-                except APIError as exc:
-                    decoded.fail(event_id, _body_field(exc.message), exc.status)
-                    continue
-                decoded.successes.append({"id": event_id, "status": 201})
+    if decoded.scores or decoded.unresolved:
+        # Blocking reads: off the event loop.
+        score_rows = await run_in_threadpool(_check_with_database, request, pid, decoded)
 
     def write_scores(conn: Connection) -> None:
         for row in score_rows:
@@ -77,6 +72,32 @@ async def ingest_batch(request: Request, pid: Annotated[str, Depends(project_id)
         },
         status_code=207,
     )
+
+
+def _check_with_database(
+    request: Request, pid: str, decoded: DecodedIngestion
+) -> list[dict[str, Any]]:
+    """Find the traces of updates sent without traceId, and validate the scores."""
+    score_rows: list[dict[str, Any]] = []
+    with request.app.state.engine.connect() as conn:
+        for event_id, record in decoded.unresolved:
+            known = queries.get_observation(conn, pid, record.id)
+            if known is None:
+                decoded.fail(
+                    event_id, "body.traceId: is required when the observation is not known yet"
+                )
+                continue
+            record.trace_id = known["trace_id"]
+            decoded.observations.append(record)
+            decoded.successes.append({"id": event_id, "status": 201})
+        for event_id, body in decoded.scores:
+            try:
+                score_rows.append(score_row(conn, pid, body))
+            except APIError as exc:
+                decoded.fail(event_id, _body_field(exc.message), exc.status)
+                continue
+            decoded.successes.append({"id": event_id, "status": 201})
+    return score_rows
 
 
 def _body_field(message: str) -> str:

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import Connection
+from starlette.concurrency import run_in_threadpool
 
 from interactiveai.server.api.auth import project_id
 from interactiveai.server.api.limits import LimitedRoute
@@ -89,6 +90,29 @@ def write_rows(rows: list[dict[str, Any]]) -> Any:
     return write
 
 
+def _prepare_one(request: Request, pid: str, body: ScoreCreate) -> dict[str, Any]:
+    with request.app.state.engine.connect() as conn:
+        return score_row(conn, pid, body.model_dump(exclude_none=True))
+
+
+def _prepare_many(
+    request: Request, pid: str, items: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Validate each score alone: (rows to write, errors by index)."""
+    rows: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = []
+    with request.app.state.engine.connect() as conn:
+        for index, item in enumerate(items):
+            try:
+                parsed = _SCORE.validate_python(item)
+                rows.append(score_row(conn, pid, parsed.model_dump(exclude_none=True)))
+            except ValidationError as exc:
+                errors.append({"index": index, "message": f"[{index}] {describe_validation(exc)}"})
+            except APIError as exc:
+                errors.append({"index": index, "message": f"[{index}] {exc.message}"})
+    return rows, errors
+
+
 @router.post(
     "/api/public/scores",
     summary="Create a score, or a list of scores",
@@ -105,23 +129,12 @@ async def create_scores(
 ) -> JSONResponse:
     """Validate and store scores; answered after the commit."""
     if isinstance(body, ScoreCreate):
-        with request.app.state.engine.connect() as conn:
-            row = score_row(conn, pid, body.model_dump(exclude_none=True))
+        row = await run_in_threadpool(_prepare_one, request, pid, body)
         await run_write(request, pid, write_rows([row]))
         return JSONResponse({"id": row["id"]})
     if len(body) > MAX_SCORES_PER_REQUEST:
         raise BadRequestError(f"body: at most {MAX_SCORES_PER_REQUEST} scores per request")
-    rows: list[dict[str, Any]] = []
-    errors: list[dict[str, Any]] = []
-    with request.app.state.engine.connect() as conn:
-        for index, item in enumerate(body):
-            try:
-                parsed = _SCORE.validate_python(item)
-                rows.append(score_row(conn, pid, parsed.model_dump(exclude_none=True)))
-            except ValidationError as exc:
-                errors.append({"index": index, "message": f"[{index}] {describe_validation(exc)}"})
-            except APIError as exc:
-                errors.append({"index": index, "message": f"[{index}] {exc.message}"})
+    rows, errors = await run_in_threadpool(_prepare_many, request, pid, body)
     if rows:
         await run_write(request, pid, write_rows(rows))
     if not errors:

@@ -50,6 +50,9 @@ class DecodedIngestion:
     traces: list[TraceRecord] = field(default_factory=list)
     # (event id, score body) in batch order.
     scores: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    # (event id, record) of updates without traceId whose observation is not in the batch:
+    # the route finds their trace in the database (Langfuse makes traceId optional there).
+    unresolved: list[tuple[str, ObservationRecord]] = field(default_factory=list)
     successes: list[dict[str, Any]] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -193,7 +196,9 @@ def _observation(
     event_type: str,
     out: DecodedIngestion,
     event_time: datetime | None,
-) -> None:
+    event_id: str,
+) -> bool:
+    """Decode an observation event; False when its trace is to be found later."""
     obs_type, is_update = _OBSERVATION_EVENTS[event_type]
     if event_type.startswith("observation-"):
         raw_type = body.get("type")
@@ -203,9 +208,7 @@ def _observation(
             obs_type = raw_type.lower()
     obs_id = _id(body, "id", required=is_update) or uuid.uuid4().hex[:16]
     trace_id = _id(body, "traceId")
-    if trace_id is None:
-        if is_update:
-            raise BadRequestError("body.traceId: is required for updates")
+    if trace_id is None and not is_update:
         # As Langfuse does: an observation without a trace gets a trace of its own.
         trace_id = uuid.uuid4().hex
     level = body.get("level")
@@ -228,36 +231,39 @@ def _observation(
     end = parse_time(body.get("endTime"), "body.endTime")
     if end is not None and start is not None and end < start:
         raise BadRequestError("body.endTime: is before body.startTime")
-    out.observations.append(
-        ObservationRecord(
-            id=obs_id,
-            trace_id=trace_id,
-            type=obs_type,
-            name=_str(body, "name", 1024),
-            parent_observation_id=_id(body, "parentObservationId"),
-            start_time=start,
-            end_time=end,
-            completion_start_time=parse_time(
-                body.get("completionStartTime"), "body.completionStartTime"
-            ),
-            model=_str(body, "model"),
-            model_parameters=params,
-            input=body.get("input"),
-            output=body.get("output"),
-            metadata=_dict(body, "metadata"),
-            level=level.upper() if isinstance(level, str) else None,
-            status_message=_str(body, "statusMessage", 100_000),
-            version=_str(body, "version"),
-            environment=_str(body, "environment"),
-            usage_details=usage,
-            cost_details=cost,
-            prompt_name=_str(body, "promptName"),
-            prompt_version=prompt_version,
-        )
+    record = ObservationRecord(
+        id=obs_id,
+        trace_id=trace_id or "",
+        type=obs_type,
+        name=_str(body, "name", 1024),
+        parent_observation_id=_id(body, "parentObservationId"),
+        start_time=start,
+        end_time=end,
+        completion_start_time=parse_time(
+            body.get("completionStartTime"), "body.completionStartTime"
+        ),
+        model=_str(body, "model"),
+        model_parameters=params,
+        input=body.get("input"),
+        output=body.get("output"),
+        metadata=_dict(body, "metadata"),
+        level=level.upper() if isinstance(level, str) else None,
+        status_message=_str(body, "statusMessage", 100_000),
+        version=_str(body, "version"),
+        environment=_str(body, "environment"),
+        usage_details=usage,
+        cost_details=cost,
+        prompt_name=_str(body, "promptName"),
+        prompt_version=prompt_version,
     )
+    if trace_id is None:
+        out.unresolved.append((event_id, record))
+        return False
+    out.observations.append(record)
     if not is_update:
         # The trace exists as soon as one of its observations does.
         out.traces.append(TraceRecord(id=trace_id, environment=_str(body, "environment")))
+    return True
 
 
 def decode_batch(payload: Any) -> DecodedIngestion:
@@ -284,11 +290,28 @@ def decode_batch(payload: Any) -> DecodedIngestion:
             continue
         if decided:
             out.successes.append({"id": label, "status": 201})
+    _resolve_in_batch(out)
     return out
 
 
+def _resolve_in_batch(out: DecodedIngestion) -> None:
+    """Give updates without traceId the trace of their observation when the batch has it."""
+    traces_of = {rec.id: rec.trace_id for rec in out.observations}
+    still: list[tuple[str, ObservationRecord]] = []
+    for event_id, rec in out.unresolved:
+        trace_id = traces_of.get(rec.id)
+        if trace_id is None:
+            still.append((event_id, rec))
+            continue
+        rec.trace_id = trace_id
+        out.observations.append(rec)
+        out.successes.append({"id": event_id, "status": 201})
+    out.unresolved = still
+
+
 def _decode_event(event: Any, event_id: str | None, out: DecodedIngestion) -> bool:
-    """Decode one event into `out`; False when its outcome is decided later (scores)."""
+    """Decode one event into `out`; False when its outcome is decided later (scores,
+    updates whose trace is to be looked up)."""
     if not isinstance(event, dict):
         raise BadRequestError("event: must be an object {id, type, timestamp, body}")
     if event_id is None or not event_id or len(event_id) > MAX_ID_LENGTH:
@@ -310,5 +333,5 @@ def _decode_event(event: Any, event_id: str | None, out: DecodedIngestion) -> bo
         out.scores.append((event_id, body))
         return False
     else:
-        _observation(body, event_type, out, event_time)
+        return _observation(body, event_type, out, event_time, event_id)
     return True
