@@ -148,8 +148,8 @@ def test_list_state_from_the_url() -> None:
 
 
 def test_formatting() -> None:
-    assert [money(v) for v in (None, 0, 0.5, 0.0123, 12.3456, 1e-9)] == [
-        "–", "$0", "$0.50", "$0.0123", "$12.35", "<$0.000001",
+    assert [money(v) for v in (None, 0, 0.5, 0.0123, 12.3456, 4.2e-5, 1e-9)] == [
+        "–", "$0", "$0.5000", "$0.0123", "$12.35", "$0.000042", "<$0.000001",
     ]  # fmt: skip
     assert [duration(s) for s in (None, 0.25, 4.2, 200, 7500, 200_000)] == [
         "–", "250 ms", "4.2 s", "3m 20s", "2h 05m", "2d 7h",

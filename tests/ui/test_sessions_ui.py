@@ -48,7 +48,7 @@ def test_list_shows_every_property_with_correct_figures(ui: Page, ui_server: Ser
     assert cells[3] == "13m 01s"  # first turn at 0 s, last ends 1 s after 780 s
     assert cells[4] == "production"
     assert cells[5] == "user-a"
-    assert cells[6:13] == ["3", "$0.03", "$0.06", "$0.09", "300", "60", "360"]
+    assert cells[6:13] == ["3", "$0.0300", "$0.0600", "$0.0900", "300", "60", "360"]
     assert "gpt-4o-mini" in cells[13]
     tags = ui.locator("tr[data-session-id='ticket-2611'] td.tags .chip").all_inner_texts()
     assert sorted(tags) == ["shipping", "support"]
@@ -131,7 +131,7 @@ def test_session_replay_traces_in_order_with_chat(ui: Page, ui_server: Server) -
     expect(third.locator("[data-io=output] .null")).to_have_text("null")
     # Summary: every aggregate.
     facts = ui.locator(".facts").inner_text()
-    for text in ["13m 01s", "production", "user-a", "$0.09", "360", "shipping", "support"]:
+    for text in ["13m 01s", "production", "user-a", "$0.0900", "360", "shipping", "support"]:
         assert text in facts
     expect(ui.locator(".usage-table")).to_contain_text("gpt-4o-mini")
     # Cards fold and unfold.
@@ -260,7 +260,7 @@ def test_trace_tree_and_annotation(ui: Page, ui_server: Server) -> None:
 def test_users_page_links_to_filtered_list(ui: Page, ui_server: Server) -> None:
     ui.goto(_base(ui_server) + "/users")
     row = ui.locator("tr:has(a.user-link:text-is('user-c'))")
-    assert row.locator("td").all_inner_texts()[1:7] == ["1", "45", "450", "450", "900", "$0.09"]
+    assert row.locator("td").all_inner_texts()[1:7] == ["1", "45", "450", "450", "900", "$0.0900"]
     row.locator("a.user-link").click()
     expect(ui).to_have_url(re.compile(r"sessions\?user=user-c"))
     assert _ids(ui) == ["big"]

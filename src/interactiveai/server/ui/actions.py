@@ -21,6 +21,7 @@ from sqlalchemy import Connection
 from interactiveai.server.errors import APIError, BadRequestError
 from interactiveai.server.ingest.writer import WriteJob
 from interactiveai.server.store import comments, deletes, scores
+from interactiveai.server.ui.pages_sessions import forget_facets
 from interactiveai.server.ui.security import (
     PageNotFoundError,
     UiError,
@@ -96,6 +97,7 @@ async def delete_session(
     )
     if not found:
         raise PageNotFoundError("No such session.")
+    forget_facets()
     return _done(
         request, f"/project/{path_part(viewer.project_id)}/sessions", {"deleted": session_id}
     )
@@ -147,6 +149,7 @@ async def add_score(
     except APIError as exc:
         return _refused(request, exc.message)
     await run_write(request, pid, lambda conn: scores.write_score(conn, row))
+    forget_facets()
     return _done(request, next, {"id": row["id"]})
 
 

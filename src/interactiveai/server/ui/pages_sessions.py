@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -29,6 +31,32 @@ router = APIRouter(include_in_schema=False)
 
 TRACES_PER_PAGE = 20
 GAP_SECONDS = 300
+# The filter choices (environments, score names) walk an index of every session; they change
+# rarely, so each project's are reused for a few seconds instead of read on every page.
+FACETS_SECONDS = 15.0
+_facets: dict[tuple[int, str], tuple[float, list[str], list[str]]] = {}
+_facets_lock = threading.Lock()
+
+
+def forget_facets() -> None:
+    """Drop the cached filter choices (after the UI itself changed scores or sessions)."""
+    with _facets_lock:
+        _facets.clear()
+
+
+def _facets_of(conn: Connection, engine_key: int, pid: str) -> tuple[list[str], list[str]]:
+    now = time.monotonic()
+    with _facets_lock:
+        hit = _facets.get((engine_key, pid))
+    if hit is not None and hit[0] > now:
+        return hit[1], hit[2]
+    envs = session_facets.session_environments(conn, pid)
+    names = session_facets.session_score_names(conn, pid)
+    with _facets_lock:
+        if len(_facets) > 1000:
+            _facets.clear()
+        _facets[(engine_key, pid)] = (now + FACETS_SECONDS, envs, names)
+    return envs, names
 
 
 @dataclass(slots=True)
@@ -97,8 +125,7 @@ def sessions_list(request: Request, viewer: ViewerDep) -> Response:
             rows, total = queries.list_sessions(conn, pid, state.filter, page_of(state), state.sort)
         except (QueryError, ValueError) as exc:
             state.errors.append(str(exc))
-        environments = session_facets.session_environments(conn, pid)
-        score_names = session_facets.session_score_names(conn, pid)
+        environments, score_names = _facets_of(conn, id(engine_of(request)), pid)
     pages = max(1, (total + state.limit - 1) // state.limit)
     context = {
         "viewer": viewer,

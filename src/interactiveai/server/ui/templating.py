@@ -24,7 +24,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 
 def money(value: float | None) -> str:
-    """USD with as many decimals as LLM prices need: $12.34, $0.03, $0.0123, $0.000042."""
+    """USD, aligned in columns: $12.34 from a dollar, else 4 decimals ($0.0620), 6 when tiny."""
     if value is None:
         return "–"
     v = float(value)
@@ -32,11 +32,11 @@ def money(value: float | None) -> str:
         return "$0"
     if abs(v) >= 1:
         return f"${v:,.2f}"
-    text = f"{v:.6f}".rstrip("0")
-    if text.rstrip(".") in ("0", "-0"):
-        return "<$0.000001"
-    whole, _, decimals = text.partition(".")
-    return f"${whole}.{decimals.ljust(2, '0')}"
+    if abs(v) >= 0.0001:
+        return f"${v:.4f}"
+    if abs(v) >= 0.000001:
+        return f"${v:.6f}"
+    return "<$0.000001"
 
 
 def count(value: float | None) -> str:

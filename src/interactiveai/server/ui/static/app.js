@@ -19,10 +19,18 @@
     year: "numeric", month: "short", day: "numeric",
     hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23"
   });
+  // Dense tables drop the year when it is this year.
+  var shortFormat = new Intl.DateTimeFormat(undefined, {
+    month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit",
+    hourCycle: "h23"
+  });
+  var thisYear = new Date().getFullYear();
   function localizeTimes(root) {
     root.querySelectorAll("time[datetime]").forEach(function (el) {
       var d = new Date(el.getAttribute("datetime"));
-      if (!isNaN(d.getTime())) el.textContent = timeFormat.format(d);
+      if (isNaN(d.getTime())) return;
+      var short = el.hasAttribute("data-short") && d.getFullYear() === thisYear;
+      el.textContent = (short ? shortFormat : timeFormat).format(d);
     });
   }
 
