@@ -41,6 +41,10 @@ def test_create_get_list_delete(client: httpx.Client) -> None:
 
     listed = client.get("/api/public/v2/scores", params={"sessionId": session}).json()
     assert {x["id"] for x in listed["data"]} == {s2, s3}
+    # The v1 paths of older clients answer the same.
+    v1 = client.get("/api/public/scores", params={"sessionId": session}).json()
+    assert v1["data"] == listed["data"]
+    assert client.get(f"/api/public/scores/{s2}").json() == got
     assert listed["meta"]["totalItems"] == 2
     by_trace = client.get("/api/public/v2/scores", params={"traceId": trace}).json()
     assert [x["id"] for x in by_trace["data"]] == [s1]

@@ -144,6 +144,8 @@ async def create_scores(
     )
 
 
+# The v1 paths that older Langfuse clients read answer the same (left out of the schema).
+@router.get("/api/public/scores", include_in_schema=False)
 @router.get("/api/public/v2/scores", response_model=None, responses={200: {"model": ScorePage}})
 def list_scores(
     request: Request,
@@ -194,6 +196,7 @@ def list_scores(
     return {"data": [score_json(r) for r in rows], "meta": page_meta(page, limit, total)}
 
 
+@router.get("/api/public/scores/{score_id}", include_in_schema=False)
 @router.get(
     "/api/public/v2/scores/{score_id}", response_model=None, responses={200: {"model": Score}}
 )
