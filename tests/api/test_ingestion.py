@@ -220,3 +220,48 @@ def test_updates_without_trace_id_find_their_trace(client: httpx.Client) -> None
     assert [s["id"] for s in answer["successes"]] == ["u1"]
     assert "traceId" in answer["errors"][0]["message"]
     assert client.get(f"/api/public/observations/{gen}").json()["output"] == "done"
+
+
+def test_anthropic_and_openai_responses_usage_are_normalized_and_priced(
+    client: httpx.Client,
+) -> None:
+    trace = uid()
+    anthropic = {"input_tokens": 100, "output_tokens": 20, "cache_read_input_tokens": 50}
+    responses = {
+        "input_tokens": 1000,
+        "output_tokens": 100,
+        "input_tokens_details": {"cached_tokens": 400},
+        "output_tokens_details": {"reasoning_tokens": 30},
+    }
+    post(
+        client,
+        event(
+            "generation-create",
+            {
+                "id": "a" * 16,
+                "traceId": trace,
+                "model": "claude-3-5-sonnet-20241022",
+                "usageDetails": anthropic,
+            },
+        ),
+        event(
+            "generation-create",
+            {"id": "b" * 16, "traceId": trace, "model": "gpt-4o", "usage": responses},
+        ),
+    )
+    obs = {o["id"]: o for o in client.get(f"/api/public/traces/{trace}").json()["observations"]}
+    claude, gpt = obs["a" * 16], obs["b" * 16]
+    assert claude["usageDetails"] == {
+        "input": 100,
+        "input_cached_tokens": 50,
+        "output": 20,
+        "total": 170,
+    }
+    # $3/M fresh input, $0.30/M cache reads, $15/M output.
+    assert claude["costDetails"]["total"] == pytest.approx(0.000615)
+    assert (
+        gpt["usageDetails"]["input"] == 600 and gpt["usageDetails"]["output_reasoning_tokens"] == 30
+    )
+    assert (gpt["usage"]["input"], gpt["usage"]["output"]) == (1000, 100)
+    # $2.50/M fresh input, $1.25/M cached input, $10/M output (reasoning included).
+    assert gpt["costDetails"]["total"] == pytest.approx(0.003)
