@@ -96,7 +96,8 @@ def delete_session(conn: Connection, project_id: str, session_id: str) -> bool:
 
     Returns False when neither the session nor any trace of it exists in the project.
     """
-    _lock_sessions(conn, project_id, [session_id])
+    # No session lock up front: delete_traces locks traces, then sessions, the write path's
+    # order, so a concurrent ingest in another process waits instead of deadlocking.
     t = traces.c
     trace_ids = [
         r[0]
