@@ -43,19 +43,15 @@ RANGE_PARAMS = {
 }
 SCORE_OPS = (">=", "<=", "!=", ">", "<", "=")
 _SCORE_RE = re.compile(r"^(.+?)(>=|<=|!=|>|<|=)(.*)$")
-# Parameters that describe the view; `page` is dropped whenever one of them changes.
-FILTER_KEYS = (
-    "q",
-    "env",
-    "user",
-    "tag",
-    "bookmarked",
-    "range",
+# Filters of the folded "more filters" panel.
+ADVANCED_KEYS = (
     "from",
     "to",
     "score",
     *(f"{p}_{b}" for p in RANGE_PARAMS for b in ("min", "max")),
 )
+# Parameters that describe the view; `page` is dropped whenever one of them changes.
+FILTER_KEYS = ("q", "env", "user", "tag", "bookmarked", "range", *ADVANCED_KEYS)
 
 
 def parse_time(value: str) -> datetime:
@@ -105,6 +101,11 @@ class ListState:
     def active_filters(self) -> int:
         """How many filter parameters are set (shown on the filter panel's toggle)."""
         return sum(1 for k in FILTER_KEYS if self.params.get(k))
+
+    @property
+    def advanced_filters(self) -> bool:
+        """True when a filter of the folded panel (dates, score, ranges) is set."""
+        return any(self.params.get(k) for k in ADVANCED_KEYS)
 
     def first(self, key: str) -> str:
         """The first value of a parameter, or ''."""

@@ -17,7 +17,7 @@ from interactiveai.server.store import comments, queries, scores, session_facets
 from interactiveai.server.store.accounts import user_projects
 from interactiveai.server.store.queries import ObservationFilter, Page, QueryError, TraceFilter
 from interactiveai.server.ui.content import Content, prepare
-from interactiveai.server.ui.listing import ListState, page_of, parse_list_state
+from interactiveai.server.ui.listing import FILTER_KEYS, ListState, page_of, parse_list_state
 from interactiveai.server.ui.security import (
     PageNotFoundError,
     UserDep,
@@ -136,6 +136,7 @@ def sessions_list(request: Request, viewer: ViewerDep) -> Response:
         "environments": environments,
         "score_names": score_names,
         "score_summary": score_summary,
+        "filter_keys": FILTER_KEYS,
         "nav": "sessions",
     }
     return render(request, "sessions.html", context)
@@ -243,6 +244,8 @@ def session_traces(
 def session_export(request: Request, viewer: ViewerDep, id: str) -> Response:
     """The whole session as JSON, in the public API's export shape, as a download."""
     with engine_of(request).connect() as conn:
+        if queries.get_session(conn, viewer.project_id, id) is None:
+            raise PageNotFoundError("No such session.")
         document = request.app.state.ui_export_session(conn, viewer.project_id, id)
     safe_name = "".join(c if c.isalnum() or c in "-_." else "_" for c in id)[:80] or "session"
     body = orjson.dumps(document, option=orjson.OPT_INDENT_2, default=str)

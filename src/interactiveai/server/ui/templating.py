@@ -11,7 +11,7 @@ import math
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -101,16 +101,6 @@ def path_part(value: str) -> str:
     return quote(value, safe="")
 
 
-def query(params: dict[str, Any]) -> str:
-    """`?a=1&b=2` from a dict, lists repeated, empty values dropped."""
-    pairs: list[tuple[str, str]] = []
-    for k, v in params.items():
-        for item in v if isinstance(v, list | tuple) else [v]:
-            if item is not None and item != "":
-                pairs.append((k, str(item)))
-    return "?" + urlencode(pairs) if pairs else "?"
-
-
 def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
@@ -129,7 +119,10 @@ def _environment() -> Environment:
         path_part=path_part,
         pretty=to_json_text,
     )
-    env.globals.update(query=query, seconds_between=seconds_between)
+    # The translation feature ships its behaviour as static/translate.js; pages load it when
+    # it is there (see docs/ui.md, "Translation hook").
+    translate_js = (Path(__file__).parent / "static" / "translate.js").exists()
+    env.globals.update(seconds_between=seconds_between, translate_js=translate_js)
     return env
 
 
