@@ -103,10 +103,19 @@ def test_sort_and_filter_live_in_the_url(ui: Page, ui_server: Server) -> None:
     expect(ui.locator(".alert.error")).to_contain_text("cost_min")
 
 
-def test_pagination(ui: Page, ui_server: Server) -> None:
+def test_pagination_and_keyboard(ui: Page, ui_server: Server) -> None:
     ui.goto(_base(ui_server) + "/sessions?limit=25&sort=id.asc")
     expect(ui.locator(".pager")).to_contain_text("1–4 of 4")
     expect(ui.locator(".pager")).to_contain_text("Page 1 of 1")
+    ui.keyboard.press("/")
+    expect(ui.locator("#search")).to_be_focused()
+    ui.keyboard.press("Escape")
+    ui.keyboard.press("j")
+    expect(ui.locator("a.session-link").first).to_be_focused()
+    theme = ui.evaluate("document.documentElement.dataset.theme")
+    ui.keyboard.press("t")
+    assert ui.evaluate("document.documentElement.dataset.theme") != theme
+    ui.keyboard.press("t")
 
 
 def test_session_replay_traces_in_order_with_chat(ui: Page, ui_server: Server) -> None:
