@@ -11,12 +11,12 @@ from interactiveai.server.api.auth import project_id
 from interactiveai.server.api.limits import LimitedRoute
 from interactiveai.server.api.params import LimitParam, PageParam
 from interactiveai.server.api.serialize import comment_json, page_meta
-from interactiveai.server.api.shapes import Comment, CommentCreate, IdResponse, ObjectType
+from interactiveai.server.api.shapes import ERRORS, Comment, CommentCreate, IdResponse, ObjectType
 from interactiveai.server.api.write import run_write
 from interactiveai.server.errors import NotFoundError
 from interactiveai.server.store import comments
 
-router = APIRouter(tags=["comments"], route_class=LimitedRoute)
+router = APIRouter(tags=["comments"], route_class=LimitedRoute, responses=ERRORS)
 
 
 @router.post("/api/public/comments", response_model=None, responses={200: {"model": IdResponse}})

@@ -8,12 +8,12 @@ from fastapi import APIRouter, Depends, Path, Request
 
 from interactiveai.server.api.auth import project_id
 from interactiveai.server.api.limits import LimitedRoute
-from interactiveai.server.api.shapes import Bookmark, TraceIds
+from interactiveai.server.api.shapes import ERRORS, Bookmark, TraceIds
 from interactiveai.server.api.write import run_write
 from interactiveai.server.errors import BadRequestError, NotFoundError
 from interactiveai.server.store import deletes
 
-router = APIRouter(route_class=LimitedRoute)
+router = APIRouter(route_class=LimitedRoute, responses=ERRORS)
 
 TraceId = Annotated[str, Path(max_length=64)]
 SessionId = Annotated[str, Path(max_length=200)]

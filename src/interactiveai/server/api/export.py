@@ -19,11 +19,12 @@ from sqlalchemy import Connection
 
 from interactiveai.server.api.auth import project_id
 from interactiveai.server.api.serialize import comment_json, session_json, trace_json
+from interactiveai.server.api.shapes import ERRORS
 from interactiveai.server.errors import NotFoundError
 from interactiveai.server.store import comments, queries
 from interactiveai.server.store.queries import Page, TraceFilter
 
-router = APIRouter(tags=["sessions"])
+router = APIRouter(tags=["sessions"], responses=ERRORS)
 
 COLUMNS = (
     "recordType",

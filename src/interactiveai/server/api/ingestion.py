@@ -15,13 +15,13 @@ from interactiveai.server.api.auth import project_id
 from interactiveai.server.api.otlp import inflate
 from interactiveai.server.api.params import read_body
 from interactiveai.server.api.scores import score_row
-from interactiveai.server.api.shapes import INGESTION_BODY_SCHEMA, IngestionResult
+from interactiveai.server.api.shapes import ERRORS, INGESTION_BODY_SCHEMA, IngestionResult
 from interactiveai.server.errors import APIError, BadRequestError
 from interactiveai.server.ingest.batch import DecodedIngestion, decode_batch, scrub
 from interactiveai.server.ingest.writer import WriteJob
 from interactiveai.server.store import queries, scores
 
-router = APIRouter(tags=["ingestion"])
+router = APIRouter(tags=["ingestion"], responses=ERRORS)
 
 
 @router.post(

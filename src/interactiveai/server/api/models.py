@@ -15,12 +15,12 @@ from interactiveai.server.api.auth import project_id
 from interactiveai.server.api.limits import LimitedRoute
 from interactiveai.server.api.params import LimitParam, PageParam, utc
 from interactiveai.server.api.serialize import model_json, page_meta
-from interactiveai.server.api.shapes import Model, ModelCreate
+from interactiveai.server.api.shapes import ERRORS, Model, ModelCreate
 from interactiveai.server.api.write import run_write
 from interactiveai.server.errors import BadRequestError, NotFoundError
 from interactiveai.server.store import prices
 
-router = APIRouter(tags=["models"], route_class=LimitedRoute)
+router = APIRouter(tags=["models"], route_class=LimitedRoute, responses=ERRORS)
 
 
 def _prices(body: ModelCreate) -> dict[str, float]:

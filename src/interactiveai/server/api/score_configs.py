@@ -11,12 +11,17 @@ from interactiveai.server.api.auth import project_id
 from interactiveai.server.api.limits import LimitedRoute
 from interactiveai.server.api.params import LimitParam, PageParam
 from interactiveai.server.api.serialize import page_meta, score_config_json
-from interactiveai.server.api.shapes import ScoreConfig, ScoreConfigCreate, ScoreConfigUpdate
+from interactiveai.server.api.shapes import (
+    ERRORS,
+    ScoreConfig,
+    ScoreConfigCreate,
+    ScoreConfigUpdate,
+)
 from interactiveai.server.api.write import run_write
 from interactiveai.server.errors import NotFoundError
 from interactiveai.server.store import scores
 
-router = APIRouter(tags=["score-configs"], route_class=LimitedRoute)
+router = APIRouter(tags=["score-configs"], route_class=LimitedRoute, responses=ERRORS)
 
 
 @router.post(

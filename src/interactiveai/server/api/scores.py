@@ -27,6 +27,7 @@ from interactiveai.server.api.params import (
 )
 from interactiveai.server.api.serialize import page_meta, score_json
 from interactiveai.server.api.shapes import (
+    ERRORS,
     IdResponse,
     Score,
     ScoreBatchResult,
@@ -42,7 +43,7 @@ from interactiveai.server.ingest.batch import parse_time
 from interactiveai.server.store import scores
 from interactiveai.server.store.scores import ScoreFilter
 
-router = APIRouter(tags=["scores"], route_class=LimitedRoute)
+router = APIRouter(tags=["scores"], route_class=LimitedRoute, responses=ERRORS)
 
 Text = Annotated[str | None, Query(max_length=255)]
 _SCORE = TypeAdapter(ScoreCreate)

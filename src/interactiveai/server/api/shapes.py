@@ -27,6 +27,21 @@ def describe_validation(exc: ValidationError) -> str:
     return "; ".join(parts) or "invalid body"
 
 
+class ErrorBody(BaseModel):
+    """Every error: what is wrong (naming the field) and the error's name."""
+
+    message: str
+    error: str
+
+
+# Documented on every route of ours (the one handler answers all of them in this shape).
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "Bad input; the message names the field."},
+    401: {"model": ErrorBody, "description": "Missing or invalid API key."},
+    404: {"model": ErrorBody, "description": "Not found in the key's project."},
+}
+
+
 class _Body(BaseModel):
     model_config = ConfigDict(extra="ignore", allow_inf_nan=False, populate_by_name=True)
 
