@@ -318,3 +318,29 @@ def test_download_and_delete(ui: Page, ui_server: Server) -> None:
     assert "ticket-2612" not in _ids(ui)
     with httpx.Client(base_url=server.url, auth=(server.public_key, server.secret_key)) as c:
         assert c.get("/api/public/sessions/ticket-2612").status_code == 404
+
+
+def test_score_configs_are_offered(ui: Page, ui_server: Server) -> None:
+    server, _ = ui_server
+    with server.client() as c:
+        r = c.post(
+            "/api/public/score-configs",
+            json={
+                "name": "tone",
+                "dataType": "CATEGORICAL",
+                "categories": [{"label": "friendly", "value": 1}, {"label": "rude", "value": 0}],
+            },
+        )
+        assert r.status_code == 200, r.text
+    ui.goto(_base(ui_server) + "/sessions/big")
+    ui.click("#annotations > summary")
+    form = ui.locator("form.score-form")
+    form.locator("select[name=config_id]").select_option(label="tone (categorical)")
+    expect(form.locator("input[name=name]")).to_have_value("tone")
+    expect(form.locator("input[name=value]")).to_have_attribute("placeholder", "friendly, rude")
+    form.locator("input[name=value]").fill("rude")
+    form.locator("button[type=submit]").click()
+    expect(ui.locator(".scores-table")).to_contain_text("rude")
+    [score] = server.get("/api/public/sessions/big")["scores"]
+    assert (score["name"], score["stringValue"], score["value"]) == ("tone", "rude", 0)
+    assert score["configId"] == r.json()["id"]
