@@ -21,6 +21,7 @@ from interactiveai.server.api import (
     sessions,
     system,
     traces,
+    translate,
 )
 from interactiveai.server.api.auth import KeyVerifier
 from interactiveai.server.api.errors import install_error_handlers
@@ -29,6 +30,7 @@ from interactiveai.server.ingest.writer import Writer
 from interactiveai.server.pricing import Pricer
 from interactiveai.server.settings import Settings
 from interactiveai.server.store.engine import default_database_url, make_engine
+from interactiveai.server.translate import TranslationService, TranslationSettings
 from interactiveai.server.ui import install_ui
 from interactiveai.version import __version__
 
@@ -55,6 +57,7 @@ def create_app(
             yield
         finally:
             writer.stop()
+            app.state.translator.close()
 
     app = FastAPI(
         title="InteractiveAI",
@@ -69,6 +72,9 @@ def create_app(
     app.state.engine = engine
     app.state.writer = writer
     app.state.keys = KeyVerifier(engine)
+    app.state.translator = TranslationService.from_settings(
+        TranslationSettings.from_env(settings.extra), engine
+    )
     install_error_handlers(app)
     for module in (
         system,
@@ -82,6 +88,7 @@ def create_app(
         score_configs,
         comments,
         models,
+        translate,
     ):
         app.include_router(module.router)
     install_ui(app, export_session=export.session_document)

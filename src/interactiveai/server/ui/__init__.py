@@ -14,7 +14,14 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from interactiveai.server.ui import actions, pages_auth, pages_sessions, pages_traces, pages_users
+from interactiveai.server.ui import (
+    actions,
+    pages_auth,
+    pages_sessions,
+    pages_traces,
+    pages_users,
+    translate_routes,
+)
 from interactiveai.server.ui.security import LoginRequiredError, UiError, finish, login_url
 from interactiveai.server.ui.templating import render
 
@@ -27,7 +34,14 @@ def install_ui(app: FastAPI, *, export_session: SessionExporter) -> None:
     """Add the UI to `app`. `export_session(conn, project_id, session_id)` builds downloads."""
     app.state.ui_export_session = export_session
     app.mount("/ui/static", StaticFiles(directory=STATIC), name="ui-static")
-    for module in (pages_auth, pages_sessions, pages_traces, pages_users, actions):
+    for module in (
+        pages_auth,
+        pages_sessions,
+        pages_traces,
+        pages_users,
+        actions,
+        translate_routes,
+    ):
         app.include_router(module.router)
 
     @app.exception_handler(LoginRequiredError)
