@@ -154,11 +154,14 @@ def main() -> None:
     parser.add_argument("--spans", type=int, default=100_000)
     parser.add_argument("--per-request", type=int, default=500)
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=1, help="server processes")
     args = parser.parse_args()
     bodies = build_requests(args.spans, args.per_request)
     tmp = Path(tempfile.mkdtemp(prefix="ia-bench-"))
     with database(args.db, tmp / "bench.db") as url:
-        server = start_server(url, {"INTERACTIVEAI_LOG_LEVEL": "warning"})
+        server = start_server(
+            url, {"INTERACTIVEAI_LOG_LEVEL": "warning", "INTERACTIVEAI_WORKERS": str(args.workers)}
+        )
         peak = [0.0]
         stop = threading.Event()
 

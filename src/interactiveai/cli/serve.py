@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from typing import Annotated
 
 import typer
@@ -53,9 +54,14 @@ def serve(
         str | None,
         typer.Option("--database-url", help="Database URL [env: INTERACTIVEAI_DATABASE_URL]"),
     ] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Server processes [env: INTERACTIVEAI_WORKERS]")
+    ] = None,
 ) -> None:
     """Start the server (migrates the database first)."""
-    settings = Settings.from_env(server_host=host, server_port=port, database_url=database_url)
+    settings = Settings.from_env(
+        server_host=host, server_port=port, database_url=database_url, workers=workers
+    )
     logging.getLogger().setLevel(settings.log_level.upper())
     engine = engine_for(settings)
     log.info("database: %s", describe(engine))
@@ -65,12 +71,28 @@ def serve(
     login_link = ensure_owner(engine, settings)
     if login_link is not None:
         _print_login_link(login_link)
-    app = create_app(settings, engine)
-    log.info("listening on http://%s:%d", settings.server_host, settings.server_port)
+    log.info(
+        "listening on http://%s:%d (%d process%s)",
+        settings.server_host,
+        settings.server_port,
+        settings.workers,
+        "es" if settings.workers > 1 else "",
+    )
+    common = {
+        "host": settings.server_host,
+        "port": settings.server_port,
+        "log_level": settings.log_level.lower(),
+        "access_log": False,
+    }
+    if settings.workers == 1:
+        uvicorn.run(create_app(settings, engine), **common)  # type: ignore[arg-type]
+        return
+    engine.dispose()
+    # Worker processes build their app from the environment: hand them what flags resolved.
+    os.environ["INTERACTIVEAI_DATABASE_URL"] = str(engine.url.render_as_string(False))
     uvicorn.run(
-        app,
-        host=settings.server_host,
-        port=settings.server_port,
-        log_level=settings.log_level.lower(),
-        access_log=False,
+        "interactiveai.server.app:app_from_env",
+        factory=True,
+        workers=settings.workers,
+        **common,  # type: ignore[arg-type]
     )

@@ -93,3 +93,8 @@ def create_app(
         app.include_router(module.router)
     install_ui(app, export_session=export.session_document)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app from environment settings: what each worker process of `serve --workers` runs."""
+    return create_app(Settings.from_env())

@@ -75,6 +75,12 @@ REGISTRY: tuple[Setting, ...] = (
     ),
     _s("log_level", "info", "Log level: debug, info, warning, error."),
     _s(
+        "workers",
+        1,
+        "Server processes. On PostgreSQL they decode and write in parallel; on SQLite they "
+        "take turns to write, so more than one helps little there.",
+    ),
+    _s(
         "init_user_email",
         "owner@localhost",
         "Login name (email) of the owner user created on first start; the owner can change it when setting a password.",
@@ -118,6 +124,7 @@ class Settings:
     write_queue_records: int = 50_000
     write_batch_records: int = 5_000
     log_level: str = "info"
+    workers: int = 1
     init_user_email: str = "owner@localhost"
     init_user_password: str | None = None
     cookie_secure: bool = False

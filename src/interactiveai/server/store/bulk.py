@@ -102,11 +102,20 @@ def _params(
 ) -> list[tuple[Any, ...]]:
     getter = itemgetter(*order)
     converted = [(i, conv) for i, conv in enumerate(convs) if conv is not _identity]
+    # Timestamps repeat across rows (the write's "now", a trace's start): convert each once.
+    times: dict[datetime, str | None] = {}
     params = []
     for row in rows:
         values = list(getter(row)) if len(order) > 1 else [getter(row)]
         for i, conv in converted:
-            values[i] = conv(values[i])
+            value = values[i]
+            if conv is _sqlite_time and value is not None:
+                text = times.get(value)
+                if text is None:
+                    text = times[value] = _sqlite_time(value)
+                values[i] = text
+            else:
+                values[i] = conv(value)
         params.append(tuple(values))
     return params
 
