@@ -77,3 +77,23 @@ def test_two_processes_same_sessions(pg_cluster: PostgresCluster) -> None:
     finally:
         for server in servers:
             server.stop()
+
+
+@pytest.mark.postgres
+def test_serve_with_two_worker_processes(pg_cluster: PostgresCluster) -> None:
+    server = start_server(new_pg_database(pg_cluster), {"INTERACTIVEAI_WORKERS": "2"})
+    try:
+        rng = random.Random(5)
+        with server.client() as c:
+            for n in range(8):
+                r = c.post(
+                    "/api/public/otel/v1/traces",
+                    content=trace_request(n, rng),
+                    headers={"Content-Type": "application/x-protobuf"},
+                )
+                assert r.status_code == 200
+        listing = server.get("/api/public/sessions")
+        assert sum(s["countTraces"] for s in listing["data"]) == 8
+        assert "2 processes" in server.output()
+    finally:
+        server.stop()
