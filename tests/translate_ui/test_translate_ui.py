@@ -15,6 +15,7 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import Browser, Page, Request, expect
 
+from tests.support.server import start_server
 from tests.translate_ui.conftest import SpanishSession, ingest_trace, uid
 from tests.ui.conftest import browser, login_with_link, project_id
 
@@ -151,3 +152,26 @@ def test_failure_shows_on_the_card_and_the_language_is_remembered(
     page.reload()
     expect(page.locator("#translate-target")).to_have_value("fr")
     page.locator("#translate-target").select_option("en")
+
+
+def test_without_an_engine_the_icon_says_what_to_install(browser: Browser, tmp_path: Path) -> None:
+    env = {
+        "INTERACTIVEAI_TRANSLATE_ENGINES": "apertium",
+        "INTERACTIVEAI_TRANSLATE_APERTIUM_COMMAND": str(tmp_path / "no-apertium"),
+    }
+    server = start_server(f"sqlite:///{tmp_path / 'ia.db'}", extra_env=env)
+    context = browser.new_context(locale="en-US")
+    context.set_default_timeout(15_000)
+    try:
+        with server.client() as c:
+            ingest_trace(c, uid(), sessionId="s-1", input="Mi contraseña no funciona.")
+        p = context.new_page()
+        login_with_link(p, server)
+        p.goto(f"{server.url}/project/{project_id(server)}/sessions/s-1")
+        p.locator("#translate-toggle").click()
+        expect(p.locator(".translate-notice")).to_contain_text("apt-get install apertium")
+        expect(p.locator("#translate-toggle")).to_have_attribute("aria-pressed", "false")
+        expect(p.locator("#translate-target")).to_be_hidden()
+    finally:
+        context.close()
+        server.stop()
