@@ -11,6 +11,7 @@ import copy
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import fields
 from datetime import UTC, datetime
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import Connection, Table, delete, select
@@ -31,6 +32,7 @@ from interactiveai.server.store.schema import observations, sessions, trace_tags
 PriceFn = Callable[[Connection, str, str, Mapping[str, int], datetime], dict[str, float] | None]
 
 _OBS_FIELDS = [f.name for f in fields(ObservationRecord)]
+_OBS_VALUES = attrgetter(*_OBS_FIELDS)  # one C call for all of a record's fields
 _TRACE_FIELDS = [f.name for f in fields(TraceRecord)]
 _TRACE_SCALARS = ("user_id", "session_id", "release", "version", "environment", "public")
 
@@ -255,22 +257,22 @@ def _write_observations(
             existing[found.id] = dict(found._mapping)
     new_rows: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
+    template = dict.fromkeys(_OBS_FIELDS) | {
+        "project_id": project_id,
+        "type": "span",
+        "level": "DEFAULT",
+        "environment": "default",
+        "cost_computed": False,
+        "created_at": now,
+    }
     for oid in ids:
         rec = records[oid]
         row: dict[str, Any] | None = existing.get(oid)
         is_new = row is None
         if row is None:
-            row = dict.fromkeys(_OBS_FIELDS) | {
-                "project_id": project_id,
-                "type": "span",
-                "level": "DEFAULT",
-                "environment": "default",
-                "cost_computed": False,
-                "created_at": now,
-            }
+            row = template.copy()
         usage_before, model_before = row.get("usage_details"), row.get("model")
-        for name in _OBS_FIELDS:
-            value = getattr(rec, name)
+        for name, value in zip(_OBS_FIELDS, _OBS_VALUES(rec), strict=True):
             if value is not None:
                 row[name] = value
         if row["start_time"] is None:
