@@ -17,9 +17,7 @@ from playwright.sync_api import Browser, Page, Request, expect
 
 from tests.support.server import start_server
 from tests.translate_ui.conftest import SpanishSession, ingest_trace, uid
-from tests.ui.conftest import browser, login_with_link, project_id
-
-__all__ = ["browser"]  # the shared Chromium fixture of tests/ui, used here too
+from tests.ui.conftest import login_with_link, project_id
 
 pytestmark = pytest.mark.browser
 

@@ -1,33 +1,20 @@
-"""Fixtures of the browser tests: Debian's Chromium driven by Playwright, a live server.
+"""Fixtures of the browser tests: a live server with the UI data set, logging in.
 
-Chromium is the system one (`apt-get install chromium`), never a downloaded browser. Under
-CI=true a missing Chromium is a failure, not a skip.
+The `browser` fixture (Debian's Chromium) lives in tests/conftest.py: one for the whole run.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from tests.support.server import LiveServer, start_server
 from tests.ui.data import Sent, send_all
 
-CHROMIUM = os.environ.get("INTERACTIVEAI_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "correct horse battery"
 LINK = re.compile(r"https?://\S+(/login/link/[A-Za-z0-9_\-]+)")
 
@@ -39,20 +26,6 @@ def login_path(server: LiveServer) -> str:
     found = LINK.findall(server.output())
     assert found, server.output()
     return str(found[-1])
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """One Chromium for the whole run."""
-    if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
-        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(message)
-        pytest.skip(message)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

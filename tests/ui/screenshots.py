@@ -15,8 +15,9 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.support.server import start_server
-from tests.ui.conftest import CHROMIUM, CHROMIUM_ARGS, login_with_link, project_id
+from tests.ui.conftest import login_with_link, project_id
 from tests.ui.data import ManualClock, client, send_all, turn
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
