@@ -49,3 +49,25 @@ def test_serve_help_names_flags(tmp_path: Path) -> None:
     assert r.returncode == 0
     for flag in ("--host", "--port", "--database-url"):
         assert flag in r.stdout
+
+
+def test_first_start_prints_a_working_key_pair(tmp_path: Path) -> None:
+    import re
+
+    import httpx
+
+    from tests.support.server import start_server
+
+    server = start_server(
+        f"sqlite:///{tmp_path / 'first.db'}",
+        {"INTERACTIVEAI_INIT_PUBLIC_KEY": "", "INTERACTIVEAI_INIT_SECRET_KEY": ""},
+    )
+    try:
+        out = server.output()
+        pk = re.search(r"^export INTERACTIVEAI_PUBLIC_KEY=(pk-\S+)$", out, re.M)
+        sk = re.search(r"^export INTERACTIVEAI_SECRET_KEY=(sk-\S+)$", out, re.M)
+        assert pk and sk, out
+        r = httpx.get(server.url + "/api/public/projects", auth=(pk.group(1), sk.group(1)))
+        assert r.status_code == 200
+    finally:
+        server.stop()

@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 import uvicorn
 from rich.console import Console
-from rich.panel import Panel
 
 from interactiveai.cli.common import engine_for
 from interactiveai.server.app import create_app
@@ -23,16 +22,18 @@ console = Console(stderr=True)
 
 def _print_first_start(first: FirstStart, settings: Settings) -> None:
     console.print(
-        Panel.fit(
-            "A project and an API key pair were created. The secret key is shown only now.\n\n"
-            f"export INTERACTIVEAI_HOST={settings.base_url}\n"
-            f"export INTERACTIVEAI_PUBLIC_KEY={first.public_key}\n"
-            f"export INTERACTIVEAI_SECRET_KEY={first.secret_key}\n\n"
-            "Langfuse SDKs: the same values as LANGFUSE_HOST, LANGFUSE_PUBLIC_KEY, "
-            "LANGFUSE_SECRET_KEY.",
-            title="InteractiveAI: first start",
-        )
+        "InteractiveAI: first start. A project and an API key pair were created; the secret "
+        "key is shown only now. Paste these into your app's environment (Langfuse SDKs take "
+        "the same values as LANGFUSE_HOST, LANGFUSE_PUBLIC_KEY, LANGFUSE_SECRET_KEY):",
+        markup=False,
     )
+    # One unwrapped line each, so that they can be copied whole whatever the terminal width.
+    for line in (
+        f"export INTERACTIVEAI_HOST={settings.base_url}",
+        f"export INTERACTIVEAI_PUBLIC_KEY={first.public_key}",
+        f"export INTERACTIVEAI_SECRET_KEY={first.secret_key}",
+    ):
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 def _print_login_link(url: str) -> None:
