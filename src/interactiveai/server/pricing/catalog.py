@@ -14,6 +14,7 @@ import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from typing import Any
 
 from genai_prices import Usage, calc_price
 from genai_prices.types import TieredPrices
@@ -122,6 +123,9 @@ def _linear(key: str, when: datetime | None) -> _Linear | None:
     )
 
 
+_UNKNOWN: Any = object()  # not yet looked up (None means: no flat rates)
+
+
 class Catalog:
     """genai-prices lookups, remembering model names it does not know.
 
@@ -146,20 +150,23 @@ class Catalog:
         if not parts[0] and not parts[3]:
             return None
         day = start_time.date() if start_time is not None else None
+        # The cached rate is the hot path: it runs before any warnings-filter juggling.
+        rates = self._rates.get((key, day), _UNKNOWN)
+        if isinstance(rates, _Linear):
+            return rates.cost(parts)
         try:
             with warnings.catch_warnings():
                 # genai-prices warns about prices it estimates; a log line is enough here.
                 warnings.simplefilter("ignore")
-                if (key, day) not in self._rates:
+                if rates is _UNKNOWN:
                     when = datetime.combine(day, time(12), UTC) if day is not None else None
                     rates = _linear(key, when)
                     with self._lock:
                         if len(self._rates) >= _MISS_LIMIT:
                             self._rates.clear()
                         self._rates[(key, day)] = rates
-                rates = self._rates[(key, day)]
-                if rates is not None:
-                    return rates.cost(parts)
+                    if rates is not None:
+                        return rates.cost(parts)
                 genai_usage = to_genai_usage(usage)
                 assert genai_usage is not None
                 calc = calc_price(genai_usage, key, genai_request_timestamp=start_time)
