@@ -413,3 +413,18 @@ def test_edge_values_found_by_fuzzing(client: httpx.Client) -> None:
     assert r.status_code == 400 and "NUL" in r.json()["message"]
     r = client.delete("/api/public/scores/a%00b")
     assert r.status_code == 400 and "score_id" in r.json()["message"]
+
+
+def test_openapi_documents_400_for_bad_input_not_422(client: httpx.Client) -> None:
+    spec = client.get("/api/public/openapi.json").json()
+    documented = {
+        (path, method): set(op["responses"])
+        for path, ops in spec["paths"].items()
+        for method, op in ops.items()
+    }
+    assert not [where for where, codes in documented.items() if "422" in codes]
+    # A route whose query FastAPI validates documents the 400 it really answers.
+    assert "400" in documented[("/api/public/sessions", "get")]
+    answer = client.get("/api/public/sessions", params={"page": "abc"})
+    assert answer.status_code == 400
+    assert "HTTPValidationError" not in spec["components"]["schemas"]

@@ -24,7 +24,7 @@ from interactiveai.server.api import (
     translate,
 )
 from interactiveai.server.api.auth import KeyVerifier
-from interactiveai.server.api.errors import install_error_handlers
+from interactiveai.server.api.errors import document_400_not_422, install_error_handlers
 from interactiveai.server.ingest.apply import PriceFn
 from interactiveai.server.ingest.writer import Writer
 from interactiveai.server.pricing import Pricer
@@ -92,6 +92,7 @@ def create_app(
     ):
         app.include_router(module.router)
     install_ui(app, export_session=export.session_document)
+    document_400_not_422(app)
     return app
 
 
