@@ -97,6 +97,11 @@ REGISTRY: tuple[Setting, ...] = (
     ),
     _s("browser_session_days", 14, "Days a UI login lasts before the browser must log in again."),
     _s("login_link_hours", 24, "Hours a one-time login link stays valid."),
+    _s(
+        "login_max_failures",
+        10,
+        "Failed UI logins allowed per client address, and per email, in 15 minutes; past it the login form answers 429 until the window has room again. 0 turns the limit off.",
+    ),
 )
 
 
@@ -130,6 +135,7 @@ class Settings:
     cookie_secure: bool = False
     browser_session_days: int = 14
     login_link_hours: int = 24
+    login_max_failures: int = 10
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod

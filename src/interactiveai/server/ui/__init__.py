@@ -24,6 +24,7 @@ from interactiveai.server.ui import (
 )
 from interactiveai.server.ui.security import LoginRequiredError, UiError, finish, login_url
 from interactiveai.server.ui.templating import render
+from interactiveai.server.ui.throttle import LoginThrottle
 
 STATIC = Path(__file__).parent / "static"
 
@@ -33,6 +34,7 @@ SessionExporter = Callable[[Any, str, str], dict[str, Any]]
 def install_ui(app: FastAPI, *, export_session: SessionExporter) -> None:
     """Add the UI to `app`. `export_session(conn, project_id, session_id)` builds downloads."""
     app.state.ui_export_session = export_session
+    app.state.login_throttle = LoginThrottle(app.state.settings.login_max_failures)
     app.mount("/ui/static", StaticFiles(directory=STATIC), name="ui-static")
     for module in (
         pages_auth,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import secrets
 from datetime import timedelta
 from typing import Annotated
@@ -23,6 +24,7 @@ from interactiveai.server.ui.security import (
     settings_of,
 )
 from interactiveai.server.ui.templating import render
+from interactiveai.server.ui.throttle import LoginThrottle
 
 log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
@@ -72,12 +74,26 @@ def login(
 ) -> Response:
     """Check the password; on success set the login cookie."""
     target = safe_next(next)
+    throttle: LoginThrottle = request.app.state.login_throttle
+    email_key = "email:" + email.strip().lower()
+    keys = ("client:" + (request.client.host if request.client else "?"), email_key)
+    wait = throttle.retry_after(keys)
+    if wait is not None:
+        log.warning("login refused for %r: too many failed logins", email[:80])
+        minutes = math.ceil(wait / 60)
+        error = f"Too many failed logins. Try again in {minutes} minute{'s' * (minutes != 1)}."
+        context = {"next": target, "error": error, "email": email}
+        response = render(request, "login.html", context, status=429)
+        response.headers["Retry-After"] = str(wait)
+        return response
     with engine_of(request).begin() as conn:
         user = accounts.authenticate(conn, email, password) if email and password else None
     if user is None:
+        throttle.failed(keys)
         log.info("failed login for %r", email[:80])
         context = {"next": target, "error": "Wrong email or password.", "email": email}
         return render(request, "login.html", context, status=401)
+    throttle.succeeded(email_key)
     return _logged_in(request, user, target)
 
 
