@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from interactiveai.server.store import migrate
 from interactiveai.server.store.engine import make_engine
@@ -30,3 +32,39 @@ def test_down_to_empty_and_up_again(database_url: str) -> None:
     migrate.upgrade(engine)
     assert set(metadata.tables) <= set(inspect(engine).get_table_names())
     engine.dispose()
+
+
+def test_0004_fills_the_sort_keys_of_existing_sessions(database_url: str) -> None:
+    engine = make_engine(database_url)
+    migrate.downgrade(engine, "0003")
+    now = "2026-01-01 00:00:00"
+    usage = {"gpt-4o": {"totalTokens": 10}, "claude-3": {"totalTokens": 90}}
+    with engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO projects (id, name, created_at) VALUES ('p', 'p', :now)"),
+            {"now": now},
+        )
+        insert = text(
+            "INSERT INTO sessions (project_id, id, created_at, first_seen_at, last_activity_at,"
+            " user_ids, tags, usage_by_model) VALUES ('p', :id, :now, :now, :now, :u, :t, :m)"
+        )
+        conn.execute(
+            insert,
+            [
+                {
+                    "id": "full",
+                    "now": now,
+                    "u": '["bo", "al"]',
+                    "t": '["x", "b"]',
+                    "m": json.dumps(usage),
+                },
+                {"id": "bare", "now": now, "u": None, "t": "[]", "m": None},
+            ],
+        )
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT id, sort_user_id, sort_tag, sort_model FROM sessions ORDER BY id")
+        ).all()
+    engine.dispose()
+    assert [tuple(r) for r in rows] == [("bare", "", "", ""), ("full", "al", "b", "claude-3")]

@@ -243,3 +243,44 @@ def test_nul_characters_are_stored(engine: Engine, project: str) -> None:
     assert row is not None
     stored = row["observations"][0]
     assert stored["name"].startswith("na") and stored["input"]["text"].startswith("a")
+
+
+def test_sessions_sort_by_users_tags_and_usage(engine: Engine, project: str) -> None:
+    # s1: users bo+al, tags x+b, mostly claude; s2: user cy, tag a, gpt-4o; s3: none of them.
+    write(
+        engine,
+        project,
+        [
+            gen("o1", "t1", model="gpt-4o", inp=5, out=5),
+            gen("o2", "t2", model="claude-3", inp=50, out=50),
+            gen("o3", "t3", model="gpt-4o"),
+            gen("o4", "t4", model=None),
+        ],
+        [
+            TraceRecord(id="t1", session_id="s1", user_id="bo", tags=["x"]),
+            TraceRecord(id="t2", session_id="s1", user_id="al", tags=["b"]),
+            TraceRecord(id="t3", session_id="s2", user_id="cy", tags=["a"]),
+            TraceRecord(id="t4", session_id="s3"),
+        ],
+    )
+    page = queries.Page(1, 50)
+
+    def order(by: str) -> list[str]:
+        with engine.connect() as conn:
+            rows, _ = queries.list_sessions(conn, project, queries.SessionFilter(), page, by)
+        return [r["id"] for r in rows]
+
+    # Sessions without users, tags or usage sort before the others, ascending.
+    assert order("userIds.asc") == ["s3", "s1", "s2"]  # "", al, cy
+    assert order("tags.asc") == ["s3", "s2", "s1"]  # "", a, b
+    assert order("usage.asc") == ["s3", "s1", "s2"]  # "", claude-3, gpt-4o
+    assert order("usage.desc") == ["s2", "s1", "s3"]
+    # A late trace changes the keys: a new first user, and gpt-4o overtakes claude in s1.
+    write(
+        engine,
+        project,
+        [gen("o5", "t5", model="gpt-4o", inp=500, out=500)],
+        [TraceRecord(id="t5", session_id="s1", user_id="aa", tags=["0"])],
+    )
+    row = session(engine, project, "s1")
+    assert (row["sort_user_id"], row["sort_tag"], row["sort_model"]) == ("aa", "0", "gpt-4o")

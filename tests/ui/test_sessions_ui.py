@@ -71,6 +71,11 @@ def test_sort_and_filter_live_in_the_url(ui: Page, ui_server: Server) -> None:
     assert _ids(ui)[-1] == "ticket-2612"
     ui.click("th >> text=Traces")
     assert _ids(ui)[0] == "big"
+    # Columns of several values sort too, A to Z first (by first user id, tag, biggest model).
+    for label, key in [("User IDs", "userIds"), ("Trace tags", "tags"), ("Usage", "usage")]:
+        ui.click(f"th >> text={label}")
+        expect(ui).to_have_url(re.compile(rf"sort={key}\.asc"))
+        expect(ui.locator(f"th[aria-sort=ascending] >> text={label}")).to_be_visible()
 
     ui.select_option("select[name=env]", "staging")
     ui.click("button:has-text('Apply')")

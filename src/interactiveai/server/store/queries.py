@@ -45,6 +45,9 @@ SESSION_SORTS: dict[str, str] = {
     "lastActivityAt": "last_activity_at",
     "errorCount": "error_count",
     "bookmarked": "bookmarked",
+    "userIds": "sort_user_id",
+    "tags": "sort_tag",
+    "usage": "sort_model",
 }
 # Ranges a caller can filter on: name -> column.
 SESSION_RANGES: dict[str, str] = {

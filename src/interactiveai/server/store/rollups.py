@@ -10,7 +10,7 @@ committer's recompute sees every committed part.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -127,6 +127,20 @@ def recompute_traces(conn: Connection, project_id: str, trace_ids: Sequence[str]
     bulk_update(conn, traces, rows)
 
 
+def session_sort_keys(
+    users: Iterable[str], tags: Iterable[str], usage_by_model: Mapping[str, Mapping[str, Any]]
+) -> dict[str, str]:
+    """The sort keys of a session's user ids, tags and usage (see the `sessions` table)."""
+    models = sorted(
+        usage_by_model.items(), key=lambda item: (-(item[1].get("totalTokens") or 0), item[0])
+    )
+    return {
+        "sort_user_id": min(users, default="")[:200],
+        "sort_tag": min(tags, default="")[:255],
+        "sort_model": models[0][0][:255] if models else "",
+    }
+
+
 def recompute_sessions(
     conn: Connection, project_id: str, session_ids: Sequence[str], now: datetime | None = None
 ) -> None:
@@ -210,6 +224,7 @@ def recompute_sessions(
                 "user_ids": sorted(agg["users"]),
                 "tags": sorted(agg["tags"]),
                 "usage_by_model": agg["models"] or None,
+                **session_sort_keys(agg["users"], agg["tags"], agg["models"]),
                 "last_activity_at": now,
                 **{k: agg[k] for k in _SUMS},
             }

@@ -178,6 +178,9 @@ SESSION_SORT_COLUMNS = (
     "input_tokens",
     "output_tokens",
     "total_tokens",
+    "sort_user_id",
+    "sort_tag",
+    "sort_model",
 )
 
 sessions = Table(
@@ -198,6 +201,12 @@ sessions = Table(
     Column("tags", JSONDoc),
     *_aggregates(),
     Column("usage_by_model", JSONDoc),
+    # Sort keys for the list columns that hold several values: the first user id and the first
+    # tag (alphabetically) and the model with the most tokens; "" when there is none, so that
+    # both dialects order them alike (their NULLs sort at opposite ends).
+    Column("sort_user_id", String(200), nullable=False, server_default=""),
+    Column("sort_tag", String(255), nullable=False, server_default=""),
+    Column("sort_model", String(255), nullable=False, server_default=""),
     Column("bookmarked", Boolean, nullable=False, server_default=false()),
     # Bookkeeping: when data last arrived (session-level evaluation waits for idleness).
     Column("first_seen_at", UtcDateTime, nullable=False),

@@ -27,6 +27,8 @@ from interactiveai.server.store.scores import ScoreCondition
 
 LIMITS = (25, 50, 100)
 DEFAULT_SORT = "createdAt.desc"
+# Columns of text: a first click sorts them A to Z (numbers and times go largest first).
+TEXT_SORTS = frozenset({"id", "environment", "userIds", "tags", "usage"})
 RANGES = {
     "1h": timedelta(hours=1),
     "24h": timedelta(days=1),
@@ -130,7 +132,7 @@ class ListState:
         if self.sort_field == name:
             direction = "asc" if self.sort_desc else "desc"
         else:
-            direction = "asc" if name in ("id", "environment") else "desc"
+            direction = "asc" if name in TEXT_SORTS else "desc"
         return self.link(sort=f"{name}.{direction}", page=None)
 
 
