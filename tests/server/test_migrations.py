@@ -66,5 +66,9 @@ def test_0004_fills_the_sort_keys_of_existing_sessions(database_url: str) -> Non
         rows = conn.execute(
             text("SELECT id, sort_user_id, sort_tag, sort_model FROM sessions ORDER BY id")
         ).all()
+        if database_url.startswith("sqlite"):
+            # The upgrade refreshed the planner's statistics, new indexes included.
+            stats = conn.execute(text("SELECT idx FROM sqlite_stat1")).scalars().all()
+            assert "ix_sessions_project_id_sort_user_id_id" in stats
     engine.dispose()
     assert [tuple(r) for r in rows] == [("bare", "", "", ""), ("full", "al", "b", "claude-3")]

@@ -10,6 +10,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from interactiveai.server.store.maintenance import refresh_statistics
+
 _SCRIPTS = Path(__file__).parent / "migrations"
 
 
@@ -21,10 +23,16 @@ def _config() -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database schema up to `revision` (default: the newest)."""
+    before = current_revision(engine)
     with engine.begin() as conn:
         cfg = _config()
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
+    if current_revision(engine) != before:
+        # New indexes have no statistics yet: without them SQLite's planner chose a new
+        # sort index for every page of sessions (100 ms instead of 10 on 50,000 sessions).
+        with engine.begin() as conn:
+            refresh_statistics(conn)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
