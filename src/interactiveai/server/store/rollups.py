@@ -131,13 +131,15 @@ def session_sort_keys(
     users: Iterable[str], tags: Iterable[str], usage_by_model: Mapping[str, Mapping[str, Any]]
 ) -> dict[str, str]:
     """The sort keys of a session's user ids, tags and usage (see the `sessions` table)."""
-    models = sorted(
-        usage_by_model.items(), key=lambda item: (-(item[1].get("totalTokens") or 0), item[0])
+    top = min(
+        usage_by_model,
+        key=lambda model: (-(usage_by_model[model].get("totalTokens") or 0), model),
+        default="",
     )
     return {
         "sort_user_id": min(users, default="")[:200],
         "sort_tag": min(tags, default="")[:255],
-        "sort_model": models[0][0][:255] if models else "",
+        "sort_model": top[:255],
     }
 
 
