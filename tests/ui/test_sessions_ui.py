@@ -255,20 +255,48 @@ def test_trace_tree_and_annotation(ui: Page, ui_server: Server) -> None:
     expect(ui.locator("#detail")).to_contain_text("gpt-4o-mini")
     expect(ui.locator("#detail .alert.error")).to_contain_text("upstream model timeout")
     expect(ui.locator("#detail")).to_contain_text("120")  # tokens
-    # Score the trace; it shows at once and through the API.
+    trace_id = sent.trace_ids["ticket-2611"][2]
+    # With an observation selected, the annotations are that observation's.
     ui.click("#annotations > summary")
+    expect(ui.locator("#annotations h2")).to_contain_text("on ")
+    ui.locator("form.comment-form textarea").fill("Timeout came from the model, not us")
+    ui.locator("form.comment-form button[type=submit]").click()
+    expect(ui.locator("#annotations .comments")).to_contain_text("not us")
+    form = ui.locator("form.score-form")
+    form.locator("input[name=name]").fill("blame")
+    form.locator("select[name=data_type]").select_option("CATEGORICAL")
+    form.locator("input[name=value]").fill("upstream")
+    form.locator("button[type=submit]").click()
+    expect(ui.locator(".scores-table")).to_contain_text("blame")
+    obs_id = ui.locator(".tree-row:has(.t-generation)").get_attribute("data-observation-id")
+    notes = server.get("/api/public/comments", objectType="OBSERVATION")["data"]
+    assert [(c["objectId"], c["content"]) for c in notes] == [
+        (obs_id, "Timeout came from the model, not us")
+    ]
+    blame = server.get(f"/api/public/traces/{trace_id}")["scores"]
+    assert [(s["name"], s["observationId"]) for s in blame] == [("blame", obs_id)]
+    # Back on the trace: its own panel, where the trace gets a score.
+    ui.click(".tree-row.trace-row a")
+    expect(ui.locator("#annotations .comments")).to_have_count(0)
+    # It lists its observations' scores too, so it opens by itself.
+    expect(ui.locator("#annotations")).to_have_attribute("open", "")
+    expect(ui.locator(".scores-table")).to_contain_text("blame")
+    # Score the trace; it shows at once and through the API.
     form = ui.locator("form.score-form")
     form.locator("input[name=name]").fill("helpful")
     form.locator("select[name=data_type]").select_option("BOOLEAN")
     form.locator("input[name=value]").fill("false")
     form.locator("button[type=submit]").click()
     expect(ui.locator(".scores-table")).to_contain_text("helpful")
-    trace_id = sent.trace_ids["ticket-2611"][2]
     scores = server.get(f"/api/public/traces/{trace_id}")["scores"]
-    assert [(s["name"], s["stringValue"]) for s in scores] == [("helpful", "False")]
+    assert [(s["name"], s["stringValue"]) for s in scores if s["observationId"] is None] == [
+        ("helpful", "False")
+    ]
     ui.click("#back-to-session")
     expect(ui).to_have_url(re.compile(r"/sessions/ticket-2611"))
-    expect(ui.locator(".trace-card").nth(2).locator(".chip.score")).to_contain_text("helpful")
+    chips = ui.locator(".trace-card").nth(2).locator(".chip.score")
+    expect(chips.filter(has_text="helpful")).to_be_visible()
+    expect(chips.filter(has_text="blame")).to_be_visible()  # the observation's shows there too
 
 
 def test_users_page_links_to_filtered_list(ui: Page, ui_server: Server) -> None:

@@ -118,7 +118,7 @@ def _score_value(data_type: str, value: str) -> float | str:
 async def add_score(
     request: Request,
     viewer: ViewerDep,
-    target: Annotated[str, Form(pattern="^(session|trace)$")],
+    target: Annotated[str, Form(pattern="^(session|trace|observation)$")],
     target_id: Annotated[str, Form(max_length=200)],
     name: Annotated[str, Form(max_length=255)] = "",
     value: Text = "",
@@ -127,7 +127,7 @@ async def add_score(
     config_id: Annotated[str, Form(max_length=64)] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    """Annotate a session or a trace with a score (source ANNOTATION, author = this user)."""
+    """Annotate a session, trace or observation with a score (source ANNOTATION, by this user)."""
     pid = viewer.project_id
     try:
         with engine_of(request).connect() as conn:
@@ -140,6 +140,7 @@ async def add_score(
                 value=_score_value(dtype, value),
                 data_type=dtype,
                 trace_id=target_id if target == "trace" else None,
+                observation_id=target_id if target == "observation" else None,
                 session_id=target_id if target == "session" else None,
                 comment=comment.strip() or None,
                 source="ANNOTATION",

@@ -28,14 +28,20 @@ def trace_detail(
         trace = queries.get_trace(conn, pid, trace_id)
         if trace is None:
             raise PageNotFoundError("No such trace.")
-        notes = comments.list_comments(conn, pid, "TRACE", trace_id)
+        selected: dict[str, Any] | None = None
+        if observation:
+            selected = next((o for o in trace["observations"] if o["id"] == observation), None)
+        # The annotations panel is about what is selected: the trace, or one observation.
+        if selected is None:
+            notes = comments.list_comments(conn, pid, "TRACE", trace_id)
+        else:
+            notes = comments.list_comments(conn, pid, "OBSERVATION", selected["id"])
         configs = [c for c in scores.list_score_configs(conn, pid) if not c["is_archived"]]
     rows = flatten(trace["observations"])
-    selected: dict[str, Any] | None = None
-    if observation:
-        selected = next((o for o in trace["observations"] if o["id"] == observation), None)
     shown = selected if selected is not None else trace
-    obs_scores = [s for s in trace["scores"] if s["observation_id"] is not None]
+    panel_scores = trace["scores"]  # the trace's and all its observations'
+    if selected is not None:
+        panel_scores = [s for s in panel_scores if s["observation_id"] == selected["id"]]
     context = {
         "viewer": viewer,
         "trace": trace,
@@ -45,7 +51,7 @@ def trace_detail(
         "output": prepare(shown["output"]),
         "metadata": to_json_text(shown["metadata"]) if shown["metadata"] else None,
         "trace_scores": [s for s in trace["scores"] if s["observation_id"] is None],
-        "obs_scores": obs_scores,
+        "panel_scores": panel_scores,
         "comments": notes,
         "configs": configs,
         "nav": "sessions",
