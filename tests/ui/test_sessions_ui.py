@@ -301,6 +301,12 @@ def test_trace_tree_and_annotation(ui: Page, ui_server: Server) -> None:
 
 def test_users_page_links_to_filtered_list(ui: Page, ui_server: Server) -> None:
     ui.goto(_base(ui_server) + "/users")
+    users = ui.locator("a.user-link").all_inner_texts()
+    expect(ui.locator("#user-count")).to_have_text(str(len(users)))
+    expect(ui.locator(".pager")).to_contain_text("Page 1 of 1")
+    ui.goto(_base(ui_server) + "/users?q=user-c")
+    expect(ui.locator("#user-count")).to_have_text("1")
+    ui.goto(_base(ui_server) + "/users")
     row = ui.locator("tr:has(a.user-link:text-is('user-c'))")
     assert row.locator("td").all_inner_texts()[1:7] == ["1", "45", "450", "450", "900", "$0.0900"]
     row.locator("a.user-link").click()

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from interactiveai.server.store.queries import Page
-from interactiveai.server.store.user_stats import list_user_stats
+from interactiveai.server.store.user_stats import count_users, list_user_stats
 from interactiveai.server.ui.security import ViewerDep, engine_of
 from interactiveai.server.ui.templating import render
 
@@ -23,11 +23,14 @@ def users_page(request: Request, viewer: ViewerDep, page: int = 1, q: str = "") 
         rows, has_more = list_user_stats(
             conn, viewer.project_id, Page(page=page, limit=PER_PAGE), prefix=prefix or None
         )
+        total = count_users(conn, viewer.project_id, prefix=prefix or None)
     context = {
         "viewer": viewer,
         "rows": rows,
         "page": page,
         "has_more": has_more,
+        "total": total,
+        "pages": max(1, -(-total // PER_PAGE)),
         "q": prefix,
         "nav": "users",
     }
