@@ -204,14 +204,13 @@ def user_projects(conn: Connection, user_id: str) -> list[Project]:
     return [Project(r.id, r.name, r.created_at) for r in conn.execute(stmt)]
 
 
-def is_member(conn: Connection, user_id: str, project_id: str) -> bool:
-    """True when the user may see the project."""
-    found = conn.execute(
+def project_role(conn: Connection, user_id: str, project_id: str) -> str | None:
+    """The user's role in the project (one of ROLES), or None when not a member."""
+    return conn.execute(
         select(project_members.c.role).where(
             project_members.c.project_id == project_id, project_members.c.user_id == user_id
         )
-    ).first()
-    return found is not None
+    ).scalar_one_or_none()
 
 
 # -- tokens: login links and browser sessions -----------------------------------------------

@@ -54,4 +54,7 @@ def install_ui(app: FastAPI, *, export_session: SessionExporter) -> None:
 
     @app.exception_handler(UiError)
     async def _ui_error(request: Request, exc: UiError) -> Response:
+        if "application/json" in request.headers.get("accept", ""):
+            # The page's script posted the form: it shows the message in place.
+            return finish(request, JSONResponse({"message": exc.message}, status_code=exc.status))
         return render(request, "error.html", {"message": exc.message}, status=exc.status)

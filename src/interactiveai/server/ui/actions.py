@@ -23,9 +23,10 @@ from interactiveai.server.ingest.writer import WriteJob
 from interactiveai.server.store import comments, deletes, scores
 from interactiveai.server.ui.pages_sessions import forget_facets
 from interactiveai.server.ui.security import (
+    AnnotatorDep,
+    DeleterDep,
     PageNotFoundError,
     UiError,
-    ViewerDep,
     check_csrf,
     engine_of,
     finish,
@@ -68,7 +69,7 @@ def _refused(request: Request, message: str, status: int = 400) -> Response:
 @router.post("/project/{project_id}/bookmark")
 async def bookmark(
     request: Request,
-    viewer: ViewerDep,
+    viewer: AnnotatorDep,
     session_id: Annotated[str, Form(max_length=200)],
     bookmarked: Annotated[str, Form()] = "1",
     next: Annotated[str, Form()] = "/",
@@ -87,7 +88,7 @@ async def bookmark(
 
 @router.post("/project/{project_id}/delete-session")
 async def delete_session(
-    request: Request, viewer: ViewerDep, session_id: Annotated[str, Form(max_length=200)]
+    request: Request, viewer: DeleterDep, session_id: Annotated[str, Form(max_length=200)]
 ) -> Response:
     """Delete a session with its traces, observations, scores and comments."""
     found = await run_write(
@@ -117,7 +118,7 @@ def _score_value(data_type: str, value: str) -> float | str:
 @router.post("/project/{project_id}/scores")
 async def add_score(
     request: Request,
-    viewer: ViewerDep,
+    viewer: AnnotatorDep,
     target: Annotated[str, Form(pattern="^(session|trace|observation)$")],
     target_id: Annotated[str, Form(max_length=200)],
     name: Annotated[str, Form(max_length=255)] = "",
@@ -157,7 +158,7 @@ async def add_score(
 @router.post("/project/{project_id}/comments")
 async def add_comment(
     request: Request,
-    viewer: ViewerDep,
+    viewer: AnnotatorDep,
     object_type: Annotated[str, Form(pattern="^(SESSION|TRACE|OBSERVATION)$")],
     object_id: Annotated[str, Form(max_length=200)],
     content: Text = "",

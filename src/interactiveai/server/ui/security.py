@@ -175,12 +175,19 @@ def current_user(request: Request) -> accounts.User:
 UserDep = Annotated[accounts.User, Depends(current_user)]
 
 
+# What each project role may change (as Langfuse's roles): viewers only read, members
+# annotate and bookmark, owners and admins may also delete.
+ANNOTATE_ROLES = frozenset({"OWNER", "ADMIN", "MEMBER"})
+DELETE_ROLES = frozenset({"OWNER", "ADMIN"})
+
+
 @dataclass(slots=True)
 class Viewer:
     """The logged-in user on a project page: who, which project, and what else they may see."""
 
     user: accounts.User
     project: Project
+    role: str
     projects: list[Project] = field(default_factory=list)
 
     @property
@@ -188,18 +195,53 @@ class Viewer:
         """The current project's id."""
         return self.project.id
 
+    @property
+    def can_annotate(self) -> bool:
+        """May add scores and comments and set bookmarks."""
+        return self.role in ANNOTATE_ROLES
+
+    @property
+    def can_delete(self) -> bool:
+        """May delete sessions."""
+        return self.role in DELETE_ROLES
+
 
 def project_viewer(request: Request, project_id: str, user: UserDep) -> Viewer:
     """Dependency of `/project/{project_id}/...` pages: 404 unless the user is a member."""
     with engine_of(request).connect() as conn:
         mine = accounts.user_projects(conn, user.id)
+        role = accounts.project_role(conn, user.id, project_id)
     for p in mine:
-        if p.id == project_id:
-            return Viewer(user, p, mine)
+        if p.id == project_id and role is not None:
+            return Viewer(user, p, role, mine)
     raise PageNotFoundError("No such project.")
 
 
 ViewerDep = Annotated[Viewer, Depends(project_viewer)]
+
+
+def _refuse_role(viewer: Viewer, what: str) -> UiError:
+    error = UiError(f"Your role in this project ({viewer.role.lower()}) may not {what}.")
+    error.status = 403
+    return error
+
+
+def annotator(viewer: ViewerDep) -> Viewer:
+    """Dependency of the annotating actions: 403 for viewers."""
+    if not viewer.can_annotate:
+        raise _refuse_role(viewer, "add scores, comments or bookmarks")
+    return viewer
+
+
+def deleter(viewer: ViewerDep) -> Viewer:
+    """Dependency of the deleting actions: 403 below admin."""
+    if not viewer.can_delete:
+        raise _refuse_role(viewer, "delete sessions")
+    return viewer
+
+
+AnnotatorDep = Annotated[Viewer, Depends(annotator)]
+DeleterDep = Annotated[Viewer, Depends(deleter)]
 
 
 def safe_next(value: str | None, default: str = "/") -> str:
