@@ -52,7 +52,8 @@ class User:
         return self.name or self.email
 
 
-def _user(row: object) -> User:
+def user_from_row(row: object) -> User:
+    """A User from a row of the users table."""
     r = row._mapping  # type: ignore[attr-defined]
     return User(r["id"], r["email"], r["name"], bool(r["password_hash"]), r["created_at"])
 
@@ -122,18 +123,21 @@ def create_user(
 def get_user(conn: Connection, user_id: str) -> User | None:
     """One user by id."""
     row = conn.execute(select(users).where(users.c.id == user_id)).first()
-    return _user(row) if row else None
+    return user_from_row(row) if row else None
 
 
 def get_user_by_email(conn: Connection, email: str) -> User | None:
     """One user by email (case-insensitive)."""
     row = conn.execute(select(users).where(users.c.email == email.strip().lower())).first()
-    return _user(row) if row else None
+    return user_from_row(row) if row else None
 
 
 def list_users(conn: Connection) -> list[User]:
     """All users, oldest first."""
-    return [_user(r) for r in conn.execute(select(users).order_by(users.c.created_at, users.c.id))]
+    return [
+        user_from_row(r)
+        for r in conn.execute(select(users).order_by(users.c.created_at, users.c.id))
+    ]
 
 
 def count_users_with_password(conn: Connection) -> int:
@@ -174,7 +178,7 @@ def authenticate(conn: Connection, email: str, password: str) -> User | None:
             .where(users.c.id == row._mapping["id"])
             .values(password_hash=_hasher.hash(password))
         )
-    return _user(row)
+    return user_from_row(row)
 
 
 # -- membership ----------------------------------------------------------------------------
@@ -285,7 +289,7 @@ def user_for_browser_session(conn: Connection, token: str) -> User | None:
             t.expires_at > datetime.now(UTC),
         )
     ).first()
-    return _user(row) if row else None
+    return user_from_row(row) if row else None
 
 
 def end_browser_session(conn: Connection, token: str) -> None:

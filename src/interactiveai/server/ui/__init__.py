@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from interactiveai.server.ui import (
     actions,
     pages_auth,
+    pages_members,
     pages_sessions,
     pages_traces,
     pages_users,
@@ -41,6 +42,7 @@ def install_ui(app: FastAPI, *, export_session: SessionExporter) -> None:
         pages_sessions,
         pages_traces,
         pages_users,
+        pages_members,
         actions,
         translate_routes,
     ):
