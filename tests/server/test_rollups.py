@@ -12,6 +12,7 @@ from interactiveai.server.ingest.records import ObservationRecord, TraceRecord
 from interactiveai.server.store import queries
 from interactiveai.server.store.projects import create_project
 from interactiveai.server.store.schema import sessions, traces
+from interactiveai.server.store.session_stats import cohort_stats
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -284,3 +285,34 @@ def test_sessions_sort_by_users_tags_and_usage(engine: Engine, project: str) -> 
     )
     row = session(engine, project, "s1")
     assert (row["sort_user_id"], row["sort_tag"], row["sort_model"]) == ("aa", "0", "gpt-4o")
+
+
+def test_cohort_stats_add_up_the_filtered_sessions(engine: Engine) -> None:
+    with engine.begin() as conn:
+        project = create_project(conn, "cohorts").id
+    # s0: 2 traces, cost 0.03, an error; s1: 1 trace, cost 0.01, on staging.
+    write(
+        engine,
+        project,
+        [
+            gen("o1", "t1", cost=0.01, inp=10, out=0, level="ERROR"),
+            gen("o2", "t2", start=10, end=20, cost=0.02, inp=20, out=0),
+            gen("o3", "t3", cost=0.01, inp=5, out=5),
+        ],
+        [
+            TraceRecord(id="t1", session_id="s0"),
+            TraceRecord(id="t2", session_id="s0"),
+            TraceRecord(id="t3", session_id="s1", environment="staging"),
+        ],
+    )
+    with engine.connect() as conn:
+        both = cohort_stats(conn, project, queries.SessionFilter())
+        staging = cohort_stats(conn, project, queries.SessionFilter(environments=["staging"]))
+        none = cohort_stats(conn, project, queries.SessionFilter(environments=["nowhere"]))
+    assert both["sessions"] == 2 and both["error_sessions"] == 1 and both["error_rate"] == 0.5
+    assert both["total_cost"] == pytest.approx(0.04) and both["avg_cost"] == pytest.approx(0.02)
+    assert both["total_tokens"] == 40 and both["avg_tokens"] == pytest.approx(20)
+    assert both["avg_traces"] == pytest.approx(1.5)
+    assert both["avg_duration_seconds"] == pytest.approx((20 + 1) / 2)
+    assert (staging["sessions"], staging["total_tokens"], staging["error_rate"]) == (1, 10, 0.0)
+    assert none["sessions"] == 0 and none["avg_cost"] is None and none["error_rate"] is None

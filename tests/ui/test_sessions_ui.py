@@ -383,3 +383,24 @@ def test_score_configs_are_offered(ui: Page, ui_server: Server) -> None:
     [score] = server.get("/api/public/sessions/big")["scores"]
     assert (score["name"], score["stringValue"], score["value"]) == ("tone", "rude", 0)
     assert score["configId"] == r.json()["id"]
+
+
+def test_pin_a_cohort_and_compare_it_with_another(ui: Page, ui_server: Server) -> None:
+    base = _base(ui_server)
+    ui.goto(f"{base}/sessions?env=staging")
+    expect(ui.locator("#cohorts")).to_have_count(0)
+    ui.click("#pin")
+    expect(ui).to_have_url(re.compile(r"cmp=env%3Dstaging"))
+    # Change the view (Reset keeps the pin): all sessions against the staging cohort.
+    ui.click("a.btn:has-text('Reset')")
+    total = ui.locator("h1 .count").inner_text()
+    counts = ui.locator("#cohorts td[data-metric=sessions]")
+    expect(counts).to_have_text(["1", total])
+    expect(ui.locator("#cohorts thead")).to_contain_text("env=staging")
+    expect(ui.locator("#cohorts thead")).to_contain_text("all sessions")
+    # Filters and sorting keep the pin; unpinning ends the comparison.
+    ui.click("th >> text=Total cost")
+    expect(ui.locator("#cohorts")).to_be_visible()
+    ui.click("#unpin")
+    expect(ui.locator("#cohorts")).to_have_count(0)
+    expect(ui).not_to_have_url(re.compile("cmp="))

@@ -120,9 +120,10 @@ def parse_order(order_by: str | None, allowed: dict[str, str], default: str) -> 
     return column, direction == "desc"
 
 
-def _session_conditions(
+def session_conditions(
     project_id: str, f: SessionFilter, scan_order: str | None = None
 ) -> list[ColumnElement[bool]]:
+    """The WHERE conditions of a session filter (`scan_order`: the column a page walks)."""
     s = sessions.c
     cond: list[ColumnElement[bool]] = [s.project_id == project_id]
     if f.from_timestamp is not None:
@@ -188,7 +189,7 @@ def list_sessions(
     `order_by` is `field.asc|desc` over SESSION_SORTS, or `score:<name>.asc|desc` (the
     mean value of that session score; sessions without it come last).
     """
-    cond = _session_conditions(project_id, f)
+    cond = session_conditions(project_id, f)
     s = sessions.c
     col: Any
     if order_by and order_by.startswith(SCORE_ORDER_PREFIX):
@@ -202,7 +203,7 @@ def list_sessions(
         col = s[column]
         # The id breaks ties so that pages are stable.
         order = [col.desc(), s.id.desc()] if desc else [col.asc(), s.id.asc()]
-    page_cond = _session_conditions(project_id, f, scan_order=getattr(col, "name", None))
+    page_cond = session_conditions(project_id, f, scan_order=getattr(col, "name", None))
     stmt = (
         select(sessions)
         .where(and_(*page_cond))

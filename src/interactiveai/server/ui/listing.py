@@ -54,6 +54,8 @@ ADVANCED_KEYS = (
 )
 # Parameters that describe the view; `page` is dropped whenever one of them changes.
 FILTER_KEYS = ("q", "env", "user", "tag", "bookmarked", "range", *ADVANCED_KEYS)
+# The pinned cohort: another view's filters, kept in the URL to compare this view against.
+PIN_KEY = "cmp"
 
 
 def parse_time(value: str) -> datetime:
@@ -127,6 +129,17 @@ class ListState:
         pairs = [(k, v) for k, vs in params.items() for v in vs if v != ""]
         return "?" + urlencode(pairs)
 
+    @property
+    def filter_query(self) -> str:
+        """This view's filters alone, as a query string (what pinning keeps)."""
+        pairs = [(k, v) for k in FILTER_KEYS for v in self.params.get(k, [])]
+        return urlencode(pairs)
+
+    @property
+    def pinned(self) -> str:
+        """The pinned cohort's filter query, or ''."""
+        return self.first(PIN_KEY)
+
     def sort_link(self, name: str) -> str:
         """Sort by `name`, flipping the direction when it is already the sort column."""
         if self.sort_field == name:
@@ -153,7 +166,7 @@ def parse_list_state(params: QueryParams, now: datetime | None = None) -> ListSt
     """Read the view from the URL; problems are collected, not raised."""
     errors: list[str] = []
     keep: dict[str, list[str]] = {}
-    for key in (*FILTER_KEYS, "sort", "page", "limit"):
+    for key in (*FILTER_KEYS, "sort", "page", "limit", PIN_KEY):
         values = [v for v in params.getlist(key) if v.strip()]
         if values:
             keep[key] = values

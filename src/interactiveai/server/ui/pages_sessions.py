@@ -12,10 +12,12 @@ import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import Connection
+from starlette.datastructures import QueryParams
 
 from interactiveai.server.store import comments, queries, scores, session_facets
 from interactiveai.server.store.accounts import user_projects
 from interactiveai.server.store.queries import ObservationFilter, Page, QueryError, TraceFilter
+from interactiveai.server.store.session_stats import cohort_stats
 from interactiveai.server.ui.content import Content, prepare
 from interactiveai.server.ui.listing import FILTER_KEYS, ListState, page_of, parse_list_state
 from interactiveai.server.ui.security import (
@@ -113,6 +115,15 @@ def score_summary(rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
     return out
 
 
+@dataclass(slots=True)
+class Cohort:
+    """One side of a comparison: its label, its view and its metrics."""
+
+    label: str
+    state: ListState
+    stats: dict[str, Any]
+
+
 @router.get("/project/{project_id}/sessions")
 def sessions_list(request: Request, viewer: ViewerDep) -> Response:
     """Every session property as a column; filters, sort and page in the URL."""
@@ -120,9 +131,17 @@ def sessions_list(request: Request, viewer: ViewerDep) -> Response:
     pid = viewer.project_id
     rows: list[dict[str, Any]] = []
     total = 0
+    cohorts: list[Cohort] = []
     with engine_of(request).connect() as conn:
         try:
             rows, total = queries.list_sessions(conn, pid, state.filter, page_of(state), state.sort)
+            if state.pinned:
+                # Compare mode: the pinned cohort's metrics next to this view's.
+                pinned = parse_list_state(QueryParams(state.pinned))
+                cohorts = [
+                    Cohort("Pinned", pinned, cohort_stats(conn, pid, pinned.filter)),
+                    Cohort("This view", state, cohort_stats(conn, pid, state.filter)),
+                ]
         except (QueryError, ValueError) as exc:
             state.errors.append(str(exc))
         environments, score_names = _facets_of(conn, id(engine_of(request)), pid)
@@ -137,6 +156,7 @@ def sessions_list(request: Request, viewer: ViewerDep) -> Response:
         "score_names": score_names,
         "score_summary": score_summary,
         "filter_keys": FILTER_KEYS,
+        "cohorts": cohorts,
         "nav": "sessions",
     }
     return render(request, "sessions.html", context)
