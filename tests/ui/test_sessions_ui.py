@@ -404,3 +404,8 @@ def test_pin_a_cohort_and_compare_it_with_another(ui: Page, ui_server: Server) -
     ui.click("#unpin")
     expect(ui.locator("#cohorts")).to_have_count(0)
     expect(ui).not_to_have_url(re.compile("cmp="))
+    # A pinned filter comes from the URL: shown as text, never run.
+    payload = quote("q=<script>window.__cmp=1</script>", safe="")
+    ui.goto(f"{base}/sessions?cmp={payload}")
+    expect(ui.locator("#cohorts thead")).to_contain_text("q=<script>window.__cmp=1</script>")
+    assert ui.evaluate("window.__cmp") is None
