@@ -14,6 +14,9 @@ from sqlalchemy import Connection, delete, func, select, update
 from interactiveai.server.store import accounts
 from interactiveai.server.store.schema import project_members, users
 
+# Who may add, change and remove members.
+MANAGER_ROLES = frozenset({"OWNER", "ADMIN"})
+
 
 @dataclass(frozen=True, slots=True)
 class Member:
@@ -53,7 +56,7 @@ def _owners(conn: Connection, project_id: str) -> int:
 
 
 def _check_grant(acting_role: str, old: str | None, new: str | None) -> None:
-    if acting_role not in ("OWNER", "ADMIN"):
+    if acting_role not in MANAGER_ROLES:
         raise accounts.AccountError("only owners and admins manage members")
     if new is not None and new not in accounts.ROLES:
         raise accounts.AccountError(f"role must be one of {', '.join(accounts.ROLES)}")

@@ -98,4 +98,4 @@ def change_member(
 
 def _status(viewer: Viewer) -> int:
     # Refused for who you are (403) or for what you asked (400).
-    return 400 if viewer.role in ("OWNER", "ADMIN") else 403
+    return 400 if viewer.can_manage_members else 403

@@ -22,7 +22,7 @@ from fastapi import Depends, Request, Response
 from sqlalchemy import Engine
 
 from interactiveai.server.settings import Settings
-from interactiveai.server.store import accounts
+from interactiveai.server.store import accounts, members
 from interactiveai.server.store.projects import Project
 
 SESSION_COOKIE = "ia_session"
@@ -204,6 +204,11 @@ class Viewer:
     def can_delete(self) -> bool:
         """May delete sessions."""
         return self.role in DELETE_ROLES
+
+    @property
+    def can_manage_members(self) -> bool:
+        """May add, change and remove the project's members."""
+        return self.role in members.MANAGER_ROLES
 
 
 def project_viewer(request: Request, project_id: str, user: UserDep) -> Viewer:
