@@ -21,6 +21,22 @@ LINK = re.compile(r"https?://\S+(/login/link/[A-Za-z0-9_\-]+)")
 pytestmark = pytest.mark.browser
 
 
+def csrf_token(html: str) -> str:
+    """The CSRF token a page renders into its forms."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, html
+    return found.group(1)
+
+
+def password_login(server: LiveServer, email: str, password: str = PASSWORD) -> httpx.Client:
+    """An HTTP client holding a login cookie, logged in with the password form."""
+    c = httpx.Client(base_url=server.url)
+    data = {"csrf_token": csrf_token(c.get("/login").text), "email": email, "password": password}
+    r = c.post("/login", data=data)
+    assert r.status_code == 303, r.text
+    return c
+
+
 def login_path(server: LiveServer) -> str:
     """The path of the most recent login link the server printed."""
     found = LINK.findall(server.output())

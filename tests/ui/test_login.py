@@ -13,7 +13,14 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.support.server import LiveServer, start_server
-from tests.ui.conftest import PASSWORD, login_path, login_with_link, project_id
+from tests.ui.conftest import (
+    PASSWORD,
+    csrf_token,
+    login_path,
+    login_with_link,
+    password_login,
+    project_id,
+)
 
 
 @pytest.fixture(scope="module")
@@ -25,22 +32,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     srv.stop()
 
 
-def _token(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found, html
-    return found.group(1)
-
-
 def _logged_in_client(server: LiveServer) -> httpx.Client:
     """An HTTP client holding a login cookie (via the password set in the browser test)."""
-    c = httpx.Client(base_url=server.url)
-    token = _token(c.get("/login").text)
-    r = c.post(
-        "/login",
-        data={"csrf_token": token, "email": "owner@example.com", "password": PASSWORD},
-    )
-    assert r.status_code == 303, r.text
-    return c
+    return password_login(server, "owner@example.com")
 
 
 def test_first_start_link_then_password_then_logout(browser: Browser, server: LiveServer) -> None:
@@ -101,7 +95,7 @@ def test_every_page_redirects_to_login_without_a_cookie(server: LiveServer) -> N
             assert r.status_code == 303, path
             assert r.headers["location"].startswith("/login?next="), path
         # Forms too (with a valid CSRF pair, so only the missing login refuses them).
-        token = _token(c.get("/login").text)
+        token = csrf_token(c.get("/login").text)
         for path in ("bookmark", "delete-session", "scores", "comments"):
             r = c.post(f"/project/{pid}/{path}", data={"csrf_token": token})
             assert r.status_code in (303, 401), path

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import httpx
@@ -10,6 +9,7 @@ import pytest
 
 from interactiveai.server.ui.throttle import LoginThrottle
 from tests.support.server import LiveServer, start_server
+from tests.ui.conftest import csrf_token
 
 PASSWORD = "correct horse battery staple"
 
@@ -71,9 +71,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 
 
 def _login(c: httpx.Client, email: str, password: str) -> httpx.Response:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text)
-    assert found
-    data = {"csrf_token": found.group(1), "email": email, "password": password}
+    data = {"csrf_token": csrf_token(c.get("/login").text), "email": email, "password": password}
     return c.post("/login", data=data)
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from interactiveai.server.store import accounts, members
 from interactiveai.server.store.projects import create_project
 from tests.support.server import LiveServer, start_server
+from tests.ui.conftest import csrf_token, password_login, project_id
 
 PASSWORD = "correct horse battery staple"
 DAY = timedelta(days=1)
@@ -69,28 +70,19 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     srv.stop()
 
 
-def _token(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found, html
-    return found.group(1)
-
-
-def _login(server: LiveServer, email: str, password: str = PASSWORD) -> httpx.Client:
-    c = httpx.Client(base_url=server.url)
-    data = {"csrf_token": _token(c.get("/login").text), "email": email, "password": password}
-    assert c.post("/login", data=data).status_code == 303
-    return c
+def _login(server: LiveServer, email: str) -> httpx.Client:
+    return password_login(server, email, PASSWORD)
 
 
 def test_an_owner_adds_a_viewer_who_logs_in_with_the_link_and_cannot_manage(
     server: LiveServer,
 ) -> None:
-    base = f"/project/{server.get('/api/public/projects')['data'][0]['id']}"
+    base = f"/project/{project_id(server)}"
     with closing(_login(server, "owner@example.com")) as owner:
         page = owner.get(f"{base}/members").text
         added = owner.post(
             f"{base}/members",
-            data={"csrf_token": _token(page), "email": "vi@example.com", "role": "VIEWER"},
+            data={"csrf_token": csrf_token(page), "email": "vi@example.com", "role": "VIEWER"},
         )
         assert added.status_code == 200 and "Added vi@example.com as viewer" in added.text
         found = re.search(
@@ -101,7 +93,7 @@ def test_an_owner_adds_a_viewer_who_logs_in_with_the_link_and_cannot_manage(
         assert (
             owner.post(
                 f"{base}/members",
-                data={"csrf_token": _token(page), "email": "vi@example.com", "role": "MEMBER"},
+                data={"csrf_token": csrf_token(page), "email": "vi@example.com", "role": "MEMBER"},
             ).status_code
             == 400
         )
@@ -112,7 +104,7 @@ def test_an_owner_adds_a_viewer_who_logs_in_with_the_link_and_cannot_manage(
         assert (
             vi.post(
                 "/login/link",
-                data={"csrf_token": _token(landing.text), "token": link.rsplit("/", 1)[1]},
+                data={"csrf_token": csrf_token(landing.text), "token": link.rsplit("/", 1)[1]},
             ).status_code
             == 303
         )
@@ -120,7 +112,7 @@ def test_an_owner_adds_a_viewer_who_logs_in_with_the_link_and_cannot_manage(
         saved = vi.post(
             "/account",
             data={
-                "csrf_token": _token(account),
+                "csrf_token": csrf_token(account),
                 "email": "vi@example.com",
                 "password": PASSWORD,
                 "confirm": PASSWORD,
@@ -132,7 +124,7 @@ def test_an_owner_adds_a_viewer_who_logs_in_with_the_link_and_cannot_manage(
         assert "vi@example.com" in page and "invite-form" not in page and "role-form" not in page
         refused = vi.post(
             f"{base}/members",
-            data={"csrf_token": _token(page), "email": "x@example.com", "role": "OWNER"},
+            data={"csrf_token": csrf_token(page), "email": "x@example.com", "role": "OWNER"},
         )
         assert refused.status_code == 403 and "only owners and admins" in refused.text
     # The owner promotes, then removes them.
@@ -142,7 +134,7 @@ def test_an_owner_adds_a_viewer_who_logs_in_with_the_link_and_cannot_manage(
             r'data-email="vi@example.com">.*?name="user_id" value="([^"]+)"', page, re.S
         )
         assert vi_id
-        data = {"csrf_token": _token(page), "user_id": vi_id.group(1)}
+        data = {"csrf_token": csrf_token(page), "user_id": vi_id.group(1)}
         changed = owner.post(f"{base}/members/role", data={**data, "role": "ADMIN"})
         assert changed.status_code == 200
         assert re.search(r'data-email="vi@example.com">.*?badge role">admin<', changed.text, re.S)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import httpx
 
 from interactiveai.server.store import accounts
@@ -11,13 +9,7 @@ from interactiveai.server.store.engine import make_engine
 from interactiveai.server.store.projects import create_project
 from tests.server.otel import otel_tracer
 from tests.support.server import LiveServer
-from tests.ui.conftest import login_path, project_id
-
-
-def _csrf(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found, html
-    return found.group(1)
+from tests.ui.conftest import csrf_token, login_path, project_id
 
 
 def _login(server: LiveServer) -> httpx.Client:
@@ -25,7 +17,7 @@ def _login(server: LiveServer) -> httpx.Client:
     page = c.get(login_path(server))
     assert page.status_code == 200
     token = login_path(server).rsplit("/", 1)[1]
-    r = c.post("/login/link", data={"csrf_token": _csrf(page.text), "token": token})
+    r = c.post("/login/link", data={"csrf_token": csrf_token(page.text), "token": token})
     assert r.status_code == 303 and r.headers["location"] == "/account?welcome=1"
     return c
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 from interactiveai.server.store import accounts
 from interactiveai.server.store.engine import make_engine
 from tests.support.server import LiveServer, start_server
+from tests.ui.conftest import csrf_token, password_login, project_id
 
 PASSWORD = "correct horse battery staple"
 SESSION = "s-roles"
@@ -39,32 +39,19 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     srv.stop()
 
 
-def _token(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found, html
-    return found.group(1)
-
-
 def _login(server: LiveServer, role: str) -> httpx.Client:
-    c = httpx.Client(base_url=server.url)
-    data = {"csrf_token": _token(c.get("/login").text), "email": f"{role}@example.com"}
-    assert c.post("/login", data={**data, "password": PASSWORD}).status_code == 303
-    return c
-
-
-def _project(server: LiveServer) -> str:
-    return str(server.get("/api/public/projects")["data"][0]["id"])
+    return password_login(server, f"{role}@example.com", PASSWORD)
 
 
 def test_a_viewer_reads_but_changes_nothing(server: LiveServer) -> None:
-    base = f"/project/{_project(server)}"
+    base = f"/project/{project_id(server)}"
     with closing(_login(server, "viewer")) as c:
         page = c.get(f"{base}/sessions/{SESSION}")
         assert page.status_code == 200 and SESSION in page.text
         # No forms that would be refused.
         for form in ("delete-session", "score-form", "comment-form", "bookmark-form"):
             assert form not in page.text
-        token = _token(c.get("/account").text)
+        token = csrf_token(c.get("/account").text)
         for action, data in [
             ("bookmark", {"session_id": SESSION}),
             ("comments", {"object_type": "SESSION", "object_id": SESSION, "content": "hi"}),
@@ -86,12 +73,12 @@ def test_a_viewer_reads_but_changes_nothing(server: LiveServer) -> None:
 
 
 def test_a_member_annotates_but_does_not_delete(server: LiveServer) -> None:
-    base = f"/project/{_project(server)}"
+    base = f"/project/{project_id(server)}"
     with closing(_login(server, "member")) as c:
         page = c.get(f"{base}/sessions/{SESSION}").text
         assert "comment-form" in page and "bookmark-form" in page
         assert "delete-session" not in page
-        token = _token(page)
+        token = csrf_token(page)
         data = {"csrf_token": token, "object_type": "SESSION", "object_id": SESSION}
         assert c.post(f"{base}/comments", data={**data, "content": "ok"}).status_code == 303
         answer = c.post(f"{base}/delete-session", data={"csrf_token": token, "session_id": SESSION})
@@ -103,12 +90,12 @@ def test_a_member_annotates_but_does_not_delete(server: LiveServer) -> None:
 
 
 def test_an_admin_may_delete(server: LiveServer) -> None:
-    base = f"/project/{_project(server)}"
+    base = f"/project/{project_id(server)}"
     with closing(_login(server, "admin")) as c:
         page = c.get(f"{base}/sessions/{SESSION}").text
         assert "delete-session" in page
         answer = c.post(
-            f"{base}/delete-session", data={"csrf_token": _token(page), "session_id": SESSION}
+            f"{base}/delete-session", data={"csrf_token": csrf_token(page), "session_id": SESSION}
         )
         assert answer.status_code == 303
     with server.client() as api:

@@ -240,6 +240,16 @@ def test_bookmark(ui: Page, ui_server: Server) -> None:
     assert server.get("/api/public/sessions/ticket-2612")["bookmarked"] is False
 
 
+def _add_score(ui: Page, name: str, data_type: str, value: str) -> None:
+    """Fill the open annotations panel's score form and see the score listed."""
+    form = ui.locator("form.score-form")
+    form.locator("input[name=name]").fill(name)
+    form.locator("select[name=data_type]").select_option(data_type)
+    form.locator("input[name=value]").fill(value)
+    form.locator("button[type=submit]").click()
+    expect(ui.locator(".scores-table")).to_contain_text(name)
+
+
 def test_trace_tree_and_annotation(ui: Page, ui_server: Server) -> None:
     server, sent = ui_server
     ui.goto(_base(ui_server) + "/sessions/ticket-2611")
@@ -262,12 +272,7 @@ def test_trace_tree_and_annotation(ui: Page, ui_server: Server) -> None:
     ui.locator("form.comment-form textarea").fill("Timeout came from the model, not us")
     ui.locator("form.comment-form button[type=submit]").click()
     expect(ui.locator("#annotations .comments")).to_contain_text("not us")
-    form = ui.locator("form.score-form")
-    form.locator("input[name=name]").fill("blame")
-    form.locator("select[name=data_type]").select_option("CATEGORICAL")
-    form.locator("input[name=value]").fill("upstream")
-    form.locator("button[type=submit]").click()
-    expect(ui.locator(".scores-table")).to_contain_text("blame")
+    _add_score(ui, "blame", "CATEGORICAL", "upstream")
     obs_id = ui.locator(".tree-row:has(.t-generation)").get_attribute("data-observation-id")
     notes = server.get("/api/public/comments", objectType="OBSERVATION")["data"]
     assert [(c["objectId"], c["content"]) for c in notes] == [
@@ -282,12 +287,7 @@ def test_trace_tree_and_annotation(ui: Page, ui_server: Server) -> None:
     expect(ui.locator("#annotations")).to_have_attribute("open", "")
     expect(ui.locator(".scores-table")).to_contain_text("blame")
     # Score the trace; it shows at once and through the API.
-    form = ui.locator("form.score-form")
-    form.locator("input[name=name]").fill("helpful")
-    form.locator("select[name=data_type]").select_option("BOOLEAN")
-    form.locator("input[name=value]").fill("false")
-    form.locator("button[type=submit]").click()
-    expect(ui.locator(".scores-table")).to_contain_text("helpful")
+    _add_score(ui, "helpful", "BOOLEAN", "false")
     scores = server.get(f"/api/public/traces/{trace_id}")["scores"]
     assert [(s["name"], s["stringValue"]) for s in scores if s["observationId"] is None] == [
         ("helpful", "False")
