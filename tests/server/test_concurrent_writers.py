@@ -1,9 +1,11 @@
-"""Two server processes on one PostgreSQL database keep session rollups right."""
+"""Two server processes on one database (PostgreSQL, or one SQLite file) keep session rollups
+right."""
 
 from __future__ import annotations
 
 import random
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
@@ -47,9 +49,14 @@ def trace_request(n: int, rng: random.Random) -> bytes:
     ).SerializeToString()
 
 
-@pytest.mark.postgres
-def test_two_processes_same_sessions(pg_cluster: PostgresCluster) -> None:
-    url = new_pg_database(pg_cluster)
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_two_processes_same_sessions(
+    kind: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    if kind == "sqlite":
+        url = f"sqlite:///{tmp_path / 'shared.db'}"
+    else:
+        url = new_pg_database(request.getfixturevalue("pg_cluster"))
     servers = [start_server(url), start_server(url)]
     try:
         rng = random.Random(3)

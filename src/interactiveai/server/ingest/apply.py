@@ -24,9 +24,18 @@ from interactiveai.server.store.rollups import (
     apply_trace_rollup,
     chunks,
     recompute_sessions,
+    rollups_of_rows,
+    session_aggregate,
+    session_row,
     trace_rollups,
 )
-from interactiveai.server.store.schema import observations, sessions, trace_tags, traces
+from interactiveai.server.store.schema import (
+    observations,
+    session_tags,
+    sessions,
+    trace_tags,
+    traces,
+)
 
 # (connection, project id, model, usage details, start time) -> cost details or None.
 PriceFn = Callable[[Connection, str, str, Mapping[str, int], datetime], dict[str, float] | None]
@@ -93,6 +102,24 @@ def _select_for_update(conn: Connection, stmt: Any) -> Any:
     return stmt.with_for_update() if conn.dialect.name == "postgresql" else stmt
 
 
+def _server_defaults(table: Table) -> dict[str, Any]:
+    """The values the database would fill in for columns left out of an INSERT."""
+    out: dict[str, Any] = {}
+    for col in table.c:
+        default = col.server_default
+        arg = getattr(default, "arg", None)
+        if arg is None:
+            out[col.name] = None
+        elif isinstance(arg, str):
+            out[col.name] = col.type.python_type(arg) if arg else arg
+        else:  # false()
+            out[col.name] = False
+    return out
+
+
+_TRACE_DEFAULTS = _server_defaults(traces)
+
+
 def apply_records(
     conn: Connection,
     project_id: str,
@@ -102,7 +129,14 @@ def apply_records(
     now: datetime | None = None,
     price: PriceFn | None = None,
 ) -> None:
-    """Merge the records into the database and bring trace and session rollups up to date."""
+    """Merge the records into the database and bring trace and session rollups up to date.
+
+    Traces first seen here (the common case: a new turn of a conversation) are built in
+    memory and inserted whole; their rollups come from the observation rows in hand, and a
+    session that only gains such traces is added to rather than recomputed. Anything else
+    (late spans, re-sent spans, a trace moving sessions) is merged into the stored rows and
+    recomputed from the database.
+    """
     now = now or datetime.now(UTC)
     obs_by_id = merge_observations(obs_records)
     trace_recs = merge_traces(trace_records)
@@ -112,57 +146,99 @@ def apply_records(
     trace_ids = sorted(trace_recs)
     if not trace_ids:
         return
-    # Traces first, in key order: on PostgreSQL that takes the row locks in one order everywhere.
-    first_start = _first_starts(obs_by_id.values())
-    conn.execute(
-        _insert(conn, traces),
-        [
-            {
-                "project_id": project_id,
-                "id": tid,
-                "timestamp": trace_recs[tid].timestamp
-                or trace_recs[tid].root_start_time
-                or first_start.get(tid)
-                or now,
-                "created_at": now,
-                "updated_at": now,
-            }
-            for tid in trace_ids
-        ],
-    )
+    # Stored traces first, in key order: on PostgreSQL that takes the row locks in one order
+    # everywhere. A trace another process inserts meanwhile makes our INSERT below fail on
+    # its key, and the writer retries the transaction, which then finds it stored.
     existing_traces: dict[str, dict[str, Any]] = {}
     for part in chunks(trace_ids):
         stmt = select(traces).where(traces.c.project_id == project_id, traces.c.id.in_(part))
         for found in conn.execute(_select_for_update(conn, stmt.order_by(traces.c.id))):
             existing_traces[found.id] = dict(found._mapping)
+    fresh = [tid for tid in trace_ids if tid not in existing_traces]
 
-    _write_observations(conn, project_id, obs_by_id, now, price)
+    obs_rows = _write_observations(conn, project_id, obs_by_id, now, price)
 
+    rollups = trace_rollups(conn, project_id, sorted(existing_traces))
+    rollups.update(rollups_of_rows(obs_rows, fresh))
+    first_start = _first_starts(obs_by_id.values())
     old_sessions: set[str] = set()
-    new_sessions: set[str] = set()
     tag_changes: list[dict[str, Any]] = []
-    trace_rows = []
-    rollups = trace_rollups(conn, project_id, trace_ids)
+    stored_rows, fresh_rows = [], []
     for tid in trace_ids:
-        row = existing_traces[tid]
+        row = existing_traces.get(tid)
         rec = trace_recs[tid]
+        if row is None:
+            row = _TRACE_DEFAULTS | {
+                "project_id": project_id,
+                "id": tid,
+                "timestamp": rec.root_start_time or first_start.get(tid) or now,
+                "created_at": now,
+            }
+            fresh_rows.append(row)
+        else:
+            stored_rows.append(row)
         old_session, old_tags = row["session_id"], row["tags"]
         _merge_trace_row(row, rec)
         if old_session is not None and old_session != row["session_id"]:
             old_sessions.add(old_session)
-        if row["session_id"] is not None:
-            new_sessions.add(row["session_id"])
         if row["tags"] != old_tags or row["session_id"] != old_session:
             tag_changes.append(row)
         apply_trace_rollup(row, rollups[tid])
         row["updated_at"] = now
-        trace_rows.append(row)
-    bulk_update(conn, traces, trace_rows)
-    _write_trace_tags(conn, project_id, tag_changes)
+    bulk_insert(conn, traces, fresh_rows)
+    bulk_update(conn, traces, stored_rows)
+    _write_trace_tags(conn, project_id, tag_changes, fresh={r["id"] for r in fresh_rows})
+    _write_sessions(conn, project_id, fresh_rows, stored_rows, old_sessions, now)
 
-    touched = sorted(old_sessions | new_sessions)
-    if touched:
-        if new_sessions:
+
+def _write_sessions(
+    conn: Connection,
+    project_id: str,
+    fresh_rows: Sequence[dict[str, Any]],
+    stored_rows: Sequence[dict[str, Any]],
+    old_sessions: set[str],
+    now: datetime,
+) -> None:
+    """Bring the sessions the traces belong to (or left) up to date."""
+    gained: dict[str, list[dict[str, Any]]] = {}
+    for row in fresh_rows:
+        if row["session_id"] is not None:
+            gained.setdefault(row["session_id"], []).append(row)
+    # A session that a stored trace joined, left or changed within is recomputed from its
+    # traces; one that only gained new traces is added to.
+    recompute = old_sessions | {r["session_id"] for r in stored_rows if r["session_id"]}
+    touched = sorted(recompute | gained.keys())
+    if not touched:
+        return
+    stored: dict[str, dict[str, Any]] = {}
+    for part in chunks(touched):
+        stmt = select(sessions).where(sessions.c.project_id == project_id, sessions.c.id.in_(part))
+        for found in conn.execute(_select_for_update(conn, stmt.order_by(sessions.c.id))):
+            stored[found.id] = dict(found._mapping)
+    inserts, updates, new_tags = [], [], []
+    for sid, rows in gained.items():
+        if sid in recompute:
+            continue
+        before = stored.get(sid)
+        agg = session_aggregate(rows, before)
+        row = session_row(project_id, sid, agg, now)
+        if before is None:
+            inserts.append(row | {"first_seen_at": now})
+        else:
+            updates.append(row)
+        known = set((before or {}).get("tags") or ())
+        new_tags += [
+            {"project_id": project_id, "tag": tag, "session_id": sid}
+            for tag in agg["tags"]
+            if tag not in known
+        ]
+    bulk_insert(conn, sessions, inserts)
+    bulk_update(conn, sessions, updates)
+    bulk_insert(conn, session_tags, new_tags)
+    if recompute:
+        # A stored trace may have moved into a session that has no row yet.
+        missing = sorted(sid for sid in recompute if sid not in stored)
+        if missing:
             conn.execute(
                 _insert(conn, sessions),
                 [
@@ -173,19 +249,10 @@ def apply_records(
                         "first_seen_at": now,
                         "last_activity_at": now,
                     }
-                    for sid in sorted(new_sessions)
+                    for sid in missing
                 ],
             )
-        for part in chunks(touched):
-            conn.execute(
-                _select_for_update(
-                    conn,
-                    select(sessions.c.id)
-                    .where(sessions.c.project_id == project_id, sessions.c.id.in_(part))
-                    .order_by(sessions.c.id),
-                )
-            ).all()
-        recompute_sessions(conn, project_id, touched, now)
+        recompute_sessions(conn, project_id, sorted(recompute), now)
 
 
 def _first_starts(records: Iterable[ObservationRecord]) -> dict[str, datetime]:
@@ -223,12 +290,14 @@ def _merge_trace_row(row: dict[str, Any], rec: TraceRecord) -> None:
                 row[name] = root_value
 
 
-def _write_trace_tags(conn: Connection, project_id: str, rows: Sequence[dict[str, Any]]) -> None:
+def _write_trace_tags(
+    conn: Connection, project_id: str, rows: Sequence[dict[str, Any]], fresh: set[str]
+) -> None:
     """Mirror the tags of changed traces into `trace_tags`, which the tag filters read."""
     if not rows:
         return
     tt = trace_tags.c
-    for part in chunks([r["id"] for r in rows]):
+    for part in chunks([r["id"] for r in rows if r["id"] not in fresh]):
         conn.execute(delete(trace_tags).where(tt.project_id == project_id, tt.trace_id.in_(part)))
     values = [
         {"project_id": project_id, "trace_id": r["id"], "tag": tag, "session_id": r["session_id"]}
@@ -244,9 +313,10 @@ def _write_observations(
     records: Mapping[str, ObservationRecord],
     now: datetime,
     price: PriceFn | None,
-) -> None:
+) -> list[dict[str, Any]]:
+    """Insert or merge the observations; returns their rows as written."""
     if not records:
-        return
+        return []
     ids = sorted(records)
     existing: dict[str, dict[str, Any]] = {}
     for part in chunks(ids):
@@ -310,3 +380,4 @@ def _write_observations(
             updates.append(row)
     bulk_insert(conn, observations, new_rows)
     bulk_update(conn, observations, updates)
+    return new_rows + updates

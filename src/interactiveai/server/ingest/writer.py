@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Engine
 from interactiveai.server.errors import OverloadedError
 from interactiveai.server.ingest.apply import PriceFn, apply_records
 from interactiveai.server.ingest.records import ObservationRecord, TraceRecord
+from interactiveai.server.store.engine import begin_write
 from interactiveai.server.store.maintenance import refresh_statistics
 
 log = logging.getLogger(__name__)
@@ -152,7 +153,7 @@ class Writer:
     def _write(self, jobs: list[WriteJob], attempts: int = 3) -> None:
         for attempt in range(attempts):
             try:
-                with self.engine.begin() as conn:
+                with begin_write(self.engine) as conn:
                     for job in jobs:
                         apply_records(
                             conn, job.project_id, job.observations, job.traces, price=self.price

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 log = logging.getLogger(__name__)
@@ -82,6 +84,21 @@ def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
     # the default made one commit in three pay for a checkpoint.
     cur.execute("PRAGMA wal_autocheckpoint=10000")
     cur.close()
+
+
+@contextmanager
+def begin_write(engine: Engine) -> Iterator[Connection]:
+    """A write transaction that holds SQLite's write lock from its first statement.
+
+    The driver only begins a transaction at the first INSERT/UPDATE/DELETE, so the writer's
+    reads before it (the stored rows it merges into) could see a state that another server
+    process changes before the write lock is taken. BEGIN IMMEDIATE waits for the lock first.
+    PostgreSQL callers lock the rows they read instead (SELECT ... FOR UPDATE).
+    """
+    with engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        yield conn
 
 
 def describe(engine: Engine) -> str:

@@ -60,10 +60,35 @@ def _zero_rollup() -> dict[str, Any]:
     } | dict.fromkeys(_SUMS, 0)
 
 
+def _fold(
+    agg: dict[str, Any],
+    model: str | None,
+    count: int,
+    errors: int,
+    start: datetime | None,
+    end: datetime | None,
+    sums: Sequence[Any],
+) -> None:
+    """Add one (trace, model) group of observations to the trace's rollup."""
+    agg["observation_count"] += count
+    agg["error_count"] += errors or 0
+    if start is not None and (agg["start_time"] is None or start < agg["start_time"]):
+        agg["start_time"] = start
+    if end is not None and (agg["end_time"] is None or end > agg["end_time"]):
+        agg["end_time"] = end
+    for k, value in zip(_SUMS, sums, strict=True):
+        agg[k] += value or 0
+    if model:
+        usage = _empty_usage()
+        for k, value in zip(_SUMS, sums, strict=True):
+            usage[_USAGE_KEYS[k]] = value or 0
+        agg["usage_by_model"] = (agg["usage_by_model"] or {}) | {model: usage}
+
+
 def trace_rollups(
     conn: Connection, project_id: str, trace_ids: Sequence[str]
 ) -> dict[str, dict[str, Any]]:
-    """Rollup column values of the given traces, computed from their observations."""
+    """Rollup column values of the given traces, computed from their stored observations."""
     o = observations.c
     end = func.coalesce(o.end_time, o.start_time)
     per = {tid: _zero_rollup() for tid in trace_ids}
@@ -82,20 +107,42 @@ def trace_rollups(
             .group_by(o.trace_id, o.model)
         )
         for r in rows:
-            agg = per[r.trace_id]
-            agg["observation_count"] += r.n
-            agg["error_count"] += r.errors or 0
-            if r.start is not None and (agg["start_time"] is None or r.start < agg["start_time"]):
-                agg["start_time"] = r.start
-            if r.end is not None and (agg["end_time"] is None or r.end > agg["end_time"]):
-                agg["end_time"] = r.end
-            for k in _SUMS:
-                agg[k] += getattr(r, k) or 0
-            if r.model:
-                usage = _empty_usage()
-                for k, camel in _USAGE_KEYS.items():
-                    usage[camel] = getattr(r, k) or 0
-                agg["usage_by_model"] = (agg["usage_by_model"] or {}) | {r.model: usage}
+            _fold(per[r.trace_id], r.model, r.n, r.errors, r.start, r.end, r[-len(_SUMS) :])
+    return per
+
+
+def rollups_of_rows(
+    rows: Iterable[Mapping[str, Any]], trace_ids: Iterable[str]
+) -> dict[str, dict[str, Any]]:
+    """The same rollups as `trace_rollups`, from observation rows in memory: for traces whose
+    observations are all in hand (a trace first seen in this write)."""
+    per = {tid: _zero_rollup() for tid in trace_ids}
+    groups: dict[tuple[str, str | None], list[Any]] = {}
+    for row in rows:
+        tid = row["trace_id"]
+        if tid not in per:
+            continue
+        start, end = row["start_time"], row["end_time"] or row["start_time"]
+        group = groups.get((tid, row["model"]))
+        if group is None:
+            groups[(tid, row["model"])] = [
+                1,
+                int(row["level"] == "ERROR"),
+                start,
+                end,
+                *(row[k] for k in _SUMS),
+            ]
+            continue
+        group[0] += 1
+        group[1] += row["level"] == "ERROR"
+        if start is not None and (group[2] is None or start < group[2]):
+            group[2] = start
+        if end is not None and (group[3] is None or end > group[3]):
+            group[3] = end
+        for i, k in enumerate(_SUMS, 4):
+            group[i] += row[k] or 0
+    for (tid, model), (count, errors, start, end, *sums) in groups.items():
+        _fold(per[tid], model, count, errors, start, end, sums)
     return per
 
 
@@ -143,6 +190,90 @@ def session_sort_keys(
     }
 
 
+def _add_trace(agg: dict[str, Any], r: Mapping[str, Any]) -> None:
+    """Fold one trace row into a session aggregate (see `session_aggregate`)."""
+    if agg["created_at"] is None or r["timestamp"] < agg["created_at"]:
+        # A session is as old as its first trace, and has that trace's environment.
+        agg["created_at"] = r["timestamp"]
+        agg["environment"] = r["environment"]
+    agg["count_traces"] += 1
+    agg["count_observations"] += r["observation_count"]
+    agg["error_count"] += r["error_count"]
+    if r["user_id"]:
+        agg["users"][r["user_id"]] = None
+    for tag in r["tags"] or ():
+        agg["tags"][tag] = None
+    start = r["start_time"] or r["timestamp"]
+    end = r["end_time"] or start
+    if agg["start_time"] is None or start < agg["start_time"]:
+        agg["start_time"] = start
+    if agg["end_time"] is None or end > agg["end_time"]:
+        agg["end_time"] = end
+    for k in _SUMS:
+        agg[k] += r[k] or 0
+    for model, usage in (r["usage_by_model"] or {}).items():
+        acc = agg["models"].setdefault(model, _empty_usage())
+        for key, value in usage.items():
+            acc[key] = acc.get(key, 0) + (value or 0)
+
+
+def session_aggregate(
+    trace_rows: Iterable[Mapping[str, Any]], stored: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """A session's aggregate over trace rows, added to a stored session row if given.
+
+    Adding to the stored row is right only when the traces are new to the session (none of them
+    was counted in it before): the write path's shortcut for a conversation's next turn.
+    """
+    agg: dict[str, Any] = {
+        "created_at": None,
+        "environment": None,
+        "start_time": None,
+        "end_time": None,
+        "count_traces": 0,
+        "count_observations": 0,
+        "error_count": 0,
+        "users": {},
+        "tags": {},
+        "models": {},
+    } | dict.fromkeys(_SUMS, 0)
+    if stored is not None:
+        for key in ("created_at", "environment", "start_time", "end_time", *_SUMS):
+            agg[key] = stored[key]
+        for key in ("count_traces", "count_observations", "error_count"):
+            agg[key] = stored[key]
+        agg["users"] = dict.fromkeys(stored["user_ids"] or ())
+        agg["tags"] = dict.fromkeys(stored["tags"] or ())
+        agg["models"] = {m: dict(u) for m, u in (stored["usage_by_model"] or {}).items()}
+    for r in trace_rows:
+        _add_trace(agg, r)
+    return agg
+
+
+def session_row(project_id: str, sid: str, agg: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+    """The `sessions` columns a session aggregate sets."""
+    return {
+        "project_id": project_id,
+        "id": sid,
+        "created_at": agg["created_at"],
+        "environment": agg["environment"],
+        "start_time": agg["start_time"],
+        "end_time": agg["end_time"],
+        "duration_seconds": (agg["end_time"] - agg["start_time"]).total_seconds()
+        if agg["start_time"] is not None
+        else 0.0,
+        "count_traces": agg["count_traces"],
+        "count_observations": agg["count_observations"],
+        "error_count": agg["error_count"],
+        "user_ids": sorted(agg["users"]),
+        "tags": sorted(agg["tags"]),
+        "usage_by_model": agg["models"] or None,
+        **session_sort_keys(agg["users"], agg["tags"], agg["models"]),
+        "last_activity_at": now,
+        **{k: agg[k] for k in _SUMS},
+    }
+
+
 def recompute_sessions(
     conn: Connection, project_id: str, session_ids: Sequence[str], now: datetime | None = None
 ) -> None:
@@ -151,7 +282,7 @@ def recompute_sessions(
         return
     now = now or datetime.now(UTC)
     t = traces.c
-    per: dict[str, dict[str, Any]] = {}
+    per: dict[str, list[Mapping[str, Any]]] = {}
     for part in chunks(sorted(set(session_ids))):
         rows = conn.execute(
             select(
@@ -171,67 +302,12 @@ def recompute_sessions(
             .order_by(t.session_id, t.timestamp)
         )
         for r in rows:
-            agg = per.get(r.session_id)
-            if agg is None:
-                agg = per[r.session_id] = {
-                    "created_at": r.timestamp,
-                    "environment": r.environment,
-                    "start": None,
-                    "end": None,
-                    "count_traces": 0,
-                    "count_observations": 0,
-                    "errors": 0,
-                    "users": {},
-                    "tags": {},
-                    "models": {},
-                } | dict.fromkeys(_SUMS, 0)
-            agg["count_traces"] += 1
-            agg["count_observations"] += r.observation_count
-            agg["errors"] += r.error_count
-            if r.user_id:
-                agg["users"][r.user_id] = None
-            for tag in r.tags or ():
-                agg["tags"][tag] = None
-            start = r.start_time or r.timestamp
-            end = r.end_time or start
-            if agg["start"] is None or start < agg["start"]:
-                agg["start"] = start
-            if agg["end"] is None or end > agg["end"]:
-                agg["end"] = end
-            for k in _SUMS:
-                agg[k] += getattr(r, k) or 0
-            for model, usage in (r.usage_by_model or {}).items():
-                acc = agg["models"].setdefault(model, _empty_usage())
-                for key, value in usage.items():
-                    acc[key] = acc.get(key, 0) + (value or 0)
+            per.setdefault(r.session_id, []).append(dict(r._mapping))
     empty = [sid for sid in set(session_ids) if sid not in per]
     s = sessions.c
+    aggregates = {sid: session_aggregate(rows) for sid, rows in per.items()}
     bulk_update(
-        conn,
-        sessions,
-        [
-            {
-                "project_id": project_id,
-                "id": sid,
-                "created_at": agg["created_at"],
-                "environment": agg["environment"],
-                "start_time": agg["start"],
-                "end_time": agg["end"],
-                "duration_seconds": (agg["end"] - agg["start"]).total_seconds()
-                if agg["start"] is not None
-                else 0.0,
-                "count_traces": agg["count_traces"],
-                "count_observations": agg["count_observations"],
-                "error_count": agg["errors"],
-                "user_ids": sorted(agg["users"]),
-                "tags": sorted(agg["tags"]),
-                "usage_by_model": agg["models"] or None,
-                **session_sort_keys(agg["users"], agg["tags"], agg["models"]),
-                "last_activity_at": now,
-                **{k: agg[k] for k in _SUMS},
-            }
-            for sid, agg in per.items()
-        ],
+        conn, sessions, [session_row(project_id, sid, agg, now) for sid, agg in aggregates.items()]
     )
     for part in chunks(sorted(empty)):
         conn.execute(delete(sessions).where(and_(s.project_id == project_id, s.id.in_(part))))
@@ -242,7 +318,7 @@ def recompute_sessions(
         )
     tag_rows = [
         {"project_id": project_id, "tag": tag, "session_id": sid}
-        for sid, agg in per.items()
+        for sid, agg in aggregates.items()
         for tag in agg["tags"]
     ]
     bulk_insert(conn, session_tags, tag_rows)
