@@ -174,6 +174,7 @@ def main() -> None:
         sampler.start()
         try:
             cpu_before = cpu_seconds(server.process.pid)
+            client_before = time.process_time()
             start = time.perf_counter()
             retries = asyncio.run(
                 send_all(
@@ -181,6 +182,7 @@ def main() -> None:
                 )
             )
             elapsed = time.perf_counter() - start
+            client_cpu = time.process_time() - client_before
             cpu = cpu_seconds(server.process.pid) - cpu_before
             stop.set()
             with server.client() as c:
@@ -201,6 +203,7 @@ def main() -> None:
     print(f"elapsed:         {elapsed:.2f} s")
     print(f"throughput:      {args.spans / elapsed:,.0f} spans/s")
     print(f"server CPU:      {cpu:.2f} s = {cpu / args.spans * 1e6:.0f} µs/span")
+    print(f"client CPU:      {client_cpu:.2f} s = {client_cpu / args.spans * 1e6:.0f} µs/span")
     print(f"server peak RSS: {peak[0]:.0f} MiB")
     assert stored == args.spans, "not every span was stored"
 

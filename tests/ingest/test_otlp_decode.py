@@ -11,7 +11,11 @@ import pytest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceResponse
 from opentelemetry.proto.trace.v1.trace_pb2 import Span
 
-from interactiveai.server.errors import BadRequestError, UnsupportedMediaTypeError
+from interactiveai.server.errors import (
+    BadRequestError,
+    PayloadTooLargeError,
+    UnsupportedMediaTypeError,
+)
 from interactiveai.server.ingest.otlp import decode_export_request, encode_export_response
 from interactiveai.server.ingest.records import DecodedBatch
 from tests.ingest.builders import TRACE_ID, decode, export_request, span
@@ -118,7 +122,7 @@ def test_bad_encodings_are_bad_requests() -> None:
         decode_export_request(gzip.compress(_body(span()))[:-12], PROTOBUF, "gzip")
     with pytest.raises(BadRequestError, match="Content-Encoding 'br' is not supported"):
         decode_export_request(b"", PROTOBUF, "br")
-    with pytest.raises(BadRequestError, match="over the limit of 10 bytes"):
+    with pytest.raises(PayloadTooLargeError, match="over the limit of 10 bytes"):
         decode_export_request(gzip.compress(b"\0" * 1000), PROTOBUF, "gzip", max_inflated_bytes=10)
 
 

@@ -8,7 +8,12 @@ import pytest
 from sqlalchemy import Engine, select
 
 from interactiveai.server.ingest.apply import apply_records
-from interactiveai.server.ingest.records import ObservationRecord, TraceRecord
+from interactiveai.server.ingest.records import (
+    ObservationRecord,
+    TraceRecord,
+    pack_records,
+    unpack_records,
+)
 from interactiveai.server.store import queries
 from interactiveai.server.store.projects import create_project
 from interactiveai.server.store.schema import sessions, traces
@@ -230,20 +235,24 @@ def test_list_sessions_sort_filter_and_isolation(engine: Engine, project: str) -
             queries.list_sessions(conn, project, queries.SessionFilter(), page, "nope.desc")
 
 
-def test_nul_characters_are_stored(engine: Engine, project: str) -> None:
+@pytest.mark.parametrize("packed", [False, True], ids=["records", "packed"])
+def test_nul_characters_are_stored(engine: Engine, project: str, packed: bool) -> None:
     # PostgreSQL text and jsonb refuse U+0000; applications do send it.
     obs = gen("o1", "t1")
     obs.name = "na\x00me"
     obs.input = {"text": "a\x00b", "k\x00": 1}
-    tags = ["t\x00ag"]
-    write(
-        engine, project, [obs], [TraceRecord(id="t1", session_id="s1", user_id="u\x00", tags=tags)]
-    )
+    trs = [TraceRecord(id="t1", session_id="s1", user_id="u\x00", tags=["t\x00ag"])]
+    if packed:  # as from a decoding process: documents serialized already
+        observations, trs = unpack_records(pack_records([obs], trs))
+        obs = observations[0]
+        assert type(obs.input) is bytes
+    write(engine, project, [obs], trs)
     with engine.connect() as conn:
         row = queries.get_trace(conn, project, "t1")
     assert row is not None
     stored = row["observations"][0]
     assert stored["name"].startswith("na") and stored["input"]["text"].startswith("a")
+    assert stored["input"]["text"].endswith("b") and len(stored["input"]) == 2
 
 
 def test_sessions_sort_by_users_tags_and_usage(engine: Engine, project: str) -> None:

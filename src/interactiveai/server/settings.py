@@ -81,6 +81,13 @@ REGISTRY: tuple[Setting, ...] = (
         "take turns to write, so more than one helps little there.",
     ),
     _s(
+        "decode_processes",
+        1,
+        "Worker processes (per server process) that decode large OTLP requests, so that "
+        "decoding runs beside the database writer instead of taking turns with it for "
+        "Python's interpreter lock. 0 decodes everything in the server process.",
+    ),
+    _s(
         "init_user_email",
         "owner@localhost",
         "Login name (email) of the owner user created on first start; the owner can change it when setting a password.",
@@ -130,6 +137,7 @@ class Settings:
     write_batch_records: int = 5_000
     log_level: str = "info"
     workers: int = 1
+    decode_processes: int = 1
     init_user_email: str = "owner@localhost"
     init_user_password: str | None = None
     cookie_secure: bool = False

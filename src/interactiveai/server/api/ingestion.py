@@ -12,12 +12,12 @@ from sqlalchemy import Connection
 from starlette.concurrency import run_in_threadpool
 
 from interactiveai.server.api.auth import project_id
-from interactiveai.server.api.otlp import inflate
 from interactiveai.server.api.params import read_body
 from interactiveai.server.api.scores import score_row
 from interactiveai.server.api.shapes import ERRORS, INGESTION_BODY_SCHEMA, IngestionResult
 from interactiveai.server.errors import APIError, BadRequestError
 from interactiveai.server.ingest.batch import DecodedIngestion, decode_batch, scrub
+from interactiveai.server.ingest.inflate import inflate
 from interactiveai.server.ingest.writer import WriteJob
 from interactiveai.server.store import queries, scores
 

@@ -9,7 +9,6 @@ the response's `partial_success.error_message` repeats.
 from __future__ import annotations
 
 import base64
-import zlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -23,6 +22,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
 from opentelemetry.proto.common.v1.common_pb2 import AnyValue, KeyValue
 
 from interactiveai.server.errors import BadRequestError, UnsupportedMediaTypeError
+from interactiveai.server.ingest.inflate import inflate
 from interactiveai.server.ingest.mapping import FieldDrop, map_span, resource_info, scope_info
 from interactiveai.server.ingest.otlp_json import iter_json_spans
 from interactiveai.server.ingest.records import DecodedBatch
@@ -34,31 +34,6 @@ JSON_TYPES = ("application/json",)
 MAX_WARNINGS = 100
 _ZERO_TRACE = bytes(16)
 _ZERO_SPAN = bytes(8)
-
-
-def _inflate(body: bytes, encoding: str | None, limit: int | None) -> bytes:
-    enc = (encoding or "").strip().lower()
-    if enc in ("", "identity"):
-        return body
-    if enc in ("gzip", "x-gzip"):
-        wbits = 16 + zlib.MAX_WBITS
-    elif enc == "deflate":
-        # RFC 9110 deflate is zlib-wrapped, but raw deflate is common; the header tells them apart.
-        wbits = zlib.MAX_WBITS if body[:1] == b"\x78" else -zlib.MAX_WBITS
-    else:
-        raise BadRequestError(
-            f"Content-Encoding {encoding!r} is not supported; use gzip, deflate or none"
-        )
-    try:
-        inflater = zlib.decompressobj(wbits)
-        out = inflater.decompress(body, limit + 1 if limit else 0)
-    except zlib.error as exc:
-        raise BadRequestError(f"body is not valid {enc} data: {exc}") from None
-    if limit and (len(out) > limit or inflater.unconsumed_tail):
-        raise BadRequestError(f"decompressed body is over the limit of {limit} bytes")
-    if not inflater.eof:
-        raise BadRequestError(f"body is not valid {enc} data: truncated stream")
-    return out
 
 
 _SCALARS = frozenset(("string_value", "int_value", "bool_value"))
@@ -228,7 +203,7 @@ def decode_export_request(
             f"Content-Type {shown} is not supported; use one of: {accepted}"
         )
     out = _Collector()
-    decoder(_inflate(body, content_encoding, max_inflated_bytes), out)
+    decoder(inflate(body, content_encoding, max_inflated_bytes), out)
     return out.batch
 
 

@@ -1,14 +1,19 @@
 """What decoding produces and the writer consumes: one observation and the trace fields it carries.
 
 `None` always means "not given here" so that records from several spans (or several
-ingestion events) can be merged field by field; later given values win.
+ingestion events) can be merged field by field; later given values win. A JSON document
+field holding `bytes` is serialized already (see `pack_records`).
 """
 
 from __future__ import annotations
 
+import pickle
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from interactiveai.server.store.types import json_bytes
 
 
 @dataclass(slots=True)
@@ -73,3 +78,40 @@ class DecodedBatch:
     warnings: list[str] = field(default_factory=list)
     rejected_spans: int = 0
     dropped_session_ids: int = 0
+
+
+_OBSERVATION_DOCUMENTS = ("input", "output", "metadata", "model_parameters")
+_TRACE_DOCUMENTS = ("input", "output", "root_input", "root_output")
+
+
+def pack_records(observations: Sequence[ObservationRecord], traces: Sequence[TraceRecord]) -> bytes:
+    """Records as bytes, to hand from a decoding process to the writer (trusted, our own).
+
+    The JSON documents the writer only stores (inputs, outputs, observation metadata and model
+    parameters) are serialized here, in the decoding process, and travel as `bytes`, which the
+    store takes as JSON text (see `store.types.json_text`). That moves their serialization off
+    the writer and makes the pickle far smaller to load. The records are changed in place.
+    """
+    serialized: dict[int, bytes] = {}  # a root span's input is also its trace's: dump it once
+
+    def document(value: Any) -> Any:
+        if value is None or type(value) is bytes:
+            return value
+        text = serialized.get(id(value))
+        if text is None:
+            text = serialized[id(value)] = json_bytes(value)
+        return text
+
+    for obs in observations:
+        for name in _OBSERVATION_DOCUMENTS:
+            setattr(obs, name, document(getattr(obs, name)))
+    for trace in traces:
+        for name in _TRACE_DOCUMENTS:
+            setattr(trace, name, document(getattr(trace, name)))
+    return pickle.dumps((observations, traces), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def unpack_records(packed: bytes) -> tuple[list[ObservationRecord], list[TraceRecord]]:
+    """The records `pack_records` packed."""
+    observations, traces = pickle.loads(packed)
+    return observations, traces

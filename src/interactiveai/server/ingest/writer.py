@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Engine
 
 from interactiveai.server.errors import OverloadedError
 from interactiveai.server.ingest.apply import PriceFn, apply_records
-from interactiveai.server.ingest.records import ObservationRecord, TraceRecord
+from interactiveai.server.ingest.records import ObservationRecord, TraceRecord, unpack_records
 from interactiveai.server.store.engine import begin_write
 from interactiveai.server.store.maintenance import refresh_statistics
 
@@ -34,18 +34,30 @@ ExtraWrite = Callable[[Connection], None]
 
 @dataclass(slots=True)
 class WriteJob:
-    """One request's records for one project, and the future its handler awaits."""
+    """One request's records for one project, and the future its handler awaits.
+
+    Records decoded in another process arrive `packed` (see `records.pack_records`) and are
+    unpacked by the writer thread, so the request handler's thread does none of that work.
+    """
 
     project_id: str
     observations: Sequence[ObservationRecord]
     traces: Sequence[TraceRecord]
     extra: ExtraWrite | None = None
     future: Future[None] = field(default_factory=Future)
+    packed: bytes | None = None
+    packed_records: int = 0
 
     @property
     def size(self) -> int:
         """Queue cost of the job: its records, at least one."""
-        return max(1, len(self.observations) + len(self.traces))
+        return max(1, len(self.observations) + len(self.traces) + self.packed_records)
+
+    def unpack(self) -> None:
+        """Turn packed records into records (once)."""
+        if self.packed is not None:
+            self.observations, self.traces = unpack_records(self.packed)
+            self.packed, self.packed_records = None, 0
 
 
 class Writer:
@@ -155,6 +167,7 @@ class Writer:
             try:
                 with begin_write(self.engine) as conn:
                     for job in jobs:
+                        job.unpack()
                         apply_records(
                             conn, job.project_id, job.observations, job.traces, price=self.price
                         )

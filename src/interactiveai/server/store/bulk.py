@@ -17,15 +17,13 @@ from typing import Any
 import orjson
 from sqlalchemy import JSON, Boolean, Connection, String, Table
 
-from interactiveai.server.store.types import UtcDateTime
+from interactiveai.server.store.types import UtcDateTime, json_text
 
 Converter = Callable[[Any], Any]
 
 
 def _json_text(value: Any) -> Any:
-    if value is None:
-        return None
-    return orjson.dumps(value, default=str, option=orjson.OPT_NON_STR_KEYS).decode()
+    return None if value is None else json_text(value)
 
 
 def _without_nul(value: Any) -> Any:
@@ -44,7 +42,8 @@ def _pg_json_text(value: Any) -> Any:
     # span must not fail the whole group commit, so NUL becomes U+FFFD there.
     text = _json_text(value)
     if text is not None and "\\u0000" in text:
-        text = _json_text(_without_nul(value))
+        document = orjson.loads(value) if type(value) is bytes else value
+        text = _json_text(_without_nul(document))
     return text
 
 

@@ -12,6 +12,8 @@ import orjson
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from interactiveai.server.store.types import json_text
+
 log = logging.getLogger(__name__)
 
 DEFAULT_DIR = Path.home() / ".interactiveai"
@@ -20,11 +22,6 @@ DEFAULT_DIR = Path.home() / ".interactiveai"
 def default_database_url() -> str:
     """The embedded default: a SQLite file under ~/.interactiveai/."""
     return f"sqlite:///{DEFAULT_DIR / 'interactiveai.db'}"
-
-
-def _json_dumps(value: Any) -> str:
-    # orjson is several times faster than json and handles datetimes; fall back for odd types.
-    return orjson.dumps(value, default=str, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def normalize_url(url: str) -> str:
@@ -45,7 +42,7 @@ def make_engine(url: str, *, pool_size: int = 8) -> Engine:
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
             url,
-            json_serializer=_json_dumps,
+            json_serializer=json_text,
             json_deserializer=orjson.loads,
             connect_args={"check_same_thread": False, "timeout": 30},
             pool_size=pool_size,
@@ -59,7 +56,7 @@ def make_engine(url: str, *, pool_size: int = 8) -> Engine:
         )
     return create_engine(
         url,
-        json_serializer=_json_dumps,
+        json_serializer=json_text,
         json_deserializer=orjson.loads,
         pool_size=pool_size,
         max_overflow=pool_size,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import JSON, DateTime, Dialect, TypeDecorator
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -36,3 +37,15 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 # JSON documents: JSONB on PostgreSQL (indexable, compact), JSON text on SQLite.
 JSONDoc = JSON().with_variant(JSONB(), "postgresql")
+
+
+def json_bytes(value: Any) -> bytes:
+    """A JSON document as stored: orjson (fast, handles datetimes), `str` for odd types."""
+    return orjson.dumps(value, default=str, option=orjson.OPT_NON_STR_KEYS)
+
+
+def json_text(value: Any) -> str:
+    """`json_bytes` as text; `bytes` are taken as a document serialized already."""
+    if type(value) is bytes:
+        return value.decode()
+    return json_bytes(value).decode()
