@@ -27,6 +27,10 @@ from interactiveai.server.store.maintenance import refresh_statistics
 log = logging.getLogger(__name__)
 
 STATISTICS_EVERY_SECONDS = 60.0
+# ... and whenever the records written since the last refresh reach the records written before
+# it (at least this many): statistics taken on a small table made SQLite scan whole tables for
+# id lookups once they had grown (20% of the writer's time, growing with the table).
+STATISTICS_AFTER_RECORDS = 2_000
 
 # Extra work a request wants done in the same transaction (scores, comments...).
 ExtraWrite = Callable[[Connection], None]
@@ -82,6 +86,9 @@ class Writer:
         self._thread: threading.Thread | None = None
         self.commits = 0
         self._analyzed_at = -STATISTICS_EVERY_SECONDS
+        self._written = 0  # records written since start
+        self._written_at_analyze = 0
+        self._conn: Connection | None = None
 
     def start(self) -> None:
         """Start the writer thread (idempotent)."""
@@ -99,6 +106,7 @@ class Writer:
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
+        self._drop_connection()
 
     def submit(self, job: WriteJob) -> Future[None]:
         """Queue a job; raises OverloadedError when the queue is full."""
@@ -162,10 +170,27 @@ class Writer:
                 OverloadedError("the write failed; the data was not stored, retry", retry_after=1)
             )
 
+    def _connection(self) -> Connection:
+        # One connection for all writes, not one from the pool each time: SQLite keeps a page
+        # cache per connection, which stays valid while that connection is the only writer;
+        # cycling through the pool started most transactions cold (its first read cost a
+        # fifth of the writer's time).
+        if self._conn is None or self._conn.closed or self._conn.invalidated:
+            self._conn = self.engine.connect()
+        return self._conn
+
+    def _drop_connection(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except Exception:
+                log.debug("closing the writer's connection failed", exc_info=True)
+            self._conn = None
+
     def _write(self, jobs: list[WriteJob], attempts: int = 3) -> None:
         for attempt in range(attempts):
             try:
-                with begin_write(self.engine) as conn:
+                with begin_write(self._connection()) as conn:
                     for job in jobs:
                         job.unpack()
                         apply_records(
@@ -175,11 +200,14 @@ class Writer:
                             job.extra(conn)
                 break
             except Exception as exc:
+                # A connection that failed may be broken (a restarted PostgreSQL): start afresh.
+                self._drop_connection()
                 # Deadlocks and serialization failures between server processes are transient.
                 if attempt + 1 == attempts or not _transient(exc):
                     raise
                 time.sleep(0.05 * (attempt + 1))
         self.commits += 1
+        self._written += sum(job.size for job in jobs)
         for job in jobs:
             if not job.future.done():
                 job.future.set_result(None)
@@ -189,13 +217,18 @@ class Writer:
         # Data grows under the planner's feet; stale statistics made it sort whole tables
         # instead of reading an index (100x slower session pages). After the answers are sent.
         now = time.monotonic()
-        if now - self._analyzed_at < STATISTICS_EVERY_SECONDS:
+        grown = self._written - self._written_at_analyze >= max(
+            STATISTICS_AFTER_RECORDS, self._written_at_analyze
+        )
+        if now - self._analyzed_at < STATISTICS_EVERY_SECONDS and not grown:
             return
-        self._analyzed_at = now
+        self._analyzed_at, self._written_at_analyze = now, self._written
         try:
-            with self.engine.begin() as conn:
+            conn = self._connection()
+            with conn.begin():
                 refresh_statistics(conn)
         except Exception:
+            self._drop_connection()
             log.warning("refreshing planner statistics failed", exc_info=True)
 
 

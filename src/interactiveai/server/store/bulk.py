@@ -129,6 +129,43 @@ def _sqlite_sql(table: Table, columns: tuple[str, ...], keys: tuple[str, ...]) -
     return f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join("?" for _ in columns)})'
 
 
+# SQLite's default limit on parameters per statement (SQLITE_MAX_VARIABLE_NUMBER since 3.32).
+_SQLITE_MAX_PARAMS = 32766
+
+
+def _sqlite_insert(
+    conn: Connection, table: Table, columns: tuple[str, ...], params: list[tuple[Any, ...]]
+) -> None:
+    # Multi-row VALUES rather than executemany: one statement step per hundreds of rows
+    # instead of one per row. The driver gives up the GIL at every step, and under load
+    # another thread takes it each time while the writer waits (measured: 50 us per span).
+    # Chunks of power-of-two sizes keep to a dozen statement texts, which stay in the
+    # driver's statement cache (preparing one costs about 5x inserting its rows).
+    size = 1 << (max(1, _SQLITE_MAX_PARAMS // len(columns)).bit_length() - 1)
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        start = 0
+        while start < len(params):
+            while size > len(params) - start:
+                size //= 2
+            chunk = params[start : start + size]
+            cursor.execute(_sqlite_multi_insert(table, columns, size), _flat(chunk))
+            start += size
+    finally:
+        cursor.close()
+
+
+def _flat(rows: list[tuple[Any, ...]]) -> list[Any]:
+    return [value for row in rows for value in row]
+
+
+@lru_cache(maxsize=256)
+def _sqlite_multi_insert(table: Table, columns: tuple[str, ...], rows: int) -> str:
+    names = ", ".join(f'"{c}"' for c in columns)
+    one = f"({', '.join('?' for _ in columns)})"
+    return f'INSERT INTO "{table.name}" ({names}) VALUES {", ".join([one] * rows)}'
+
+
 def _pg_copy(
     conn: Connection,
     table: Table | str,
@@ -182,6 +219,8 @@ def _write(
         _pg_copy(conn, table, columns, params)
     elif dialect == "postgresql":
         _pg_copy_update(conn, table, columns, keys, params)
+    elif not keys:
+        _sqlite_insert(conn, table, columns, params)
     else:
         conn.exec_driver_sql(_sqlite_sql(table, columns, keys), params)
 

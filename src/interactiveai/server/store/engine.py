@@ -84,7 +84,7 @@ def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
 
 
 @contextmanager
-def begin_write(engine: Engine) -> Iterator[Connection]:
+def begin_write(connection: Connection) -> Iterator[Connection]:
     """A write transaction that holds SQLite's write lock from its first statement.
 
     The driver only begins a transaction at the first INSERT/UPDATE/DELETE, so the writer's
@@ -92,10 +92,10 @@ def begin_write(engine: Engine) -> Iterator[Connection]:
     process changes before the write lock is taken. BEGIN IMMEDIATE waits for the lock first.
     PostgreSQL callers lock the rows they read instead (SELECT ... FOR UPDATE).
     """
-    with engine.begin() as conn:
-        if conn.dialect.name == "sqlite":
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-        yield conn
+    with connection.begin():
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        yield connection
 
 
 def describe(engine: Engine) -> str:
