@@ -17,6 +17,7 @@ from opentelemetry.proto.common.v1.common_pb2 import AnyValue, KeyValue
 from opentelemetry.proto.trace.v1.trace_pb2 import Span
 
 from interactiveai.server.errors import BadRequestError, PayloadTooLargeError
+from interactiveai.server.ingest.apply import merge_traces
 from interactiveai.server.ingest.decode_pool import INLINE_BELOW_BYTES, DecodePool
 from interactiveai.server.ingest.otlp import decode_export_request
 from interactiveai.server.ingest.records import unpack_records
@@ -52,16 +53,20 @@ def pool() -> Iterator[DecodePool]:
 
 
 def test_worker_decodes_what_inline_decoding_does(pool: DecodePool) -> None:
-    body = big_request(400, "pool-session", span(b"\x01" * 4, b"\x03" * 8, "short-trace"))
+    child = span(b"\x0a" * 12 + bytes(4), b"\xff" * 8, "child of t0", "pool-session")
+    bad = span(b"\x01" * 4, b"\x03" * 8, "short-trace")
+    body = big_request(400, "pool-session", child, bad)
     decoded = asyncio.run(pool.decode(body, PROTOBUF, None, 10_000_000))
     assert decoded.packed is not None and decoded.batch.observations == []
     observations, traces = unpack_records(decoded.packed)
     inline = decode_export_request(body, PROTOBUF, None)
     assert [plain(o) for o in observations] == [plain(o) for o in inline.observations]
-    assert [plain(t) for t in traces] == [plain(t) for t in inline.traces]
+    merged = merge_traces(inline.traces).values()  # one record per trace, as the writer folds
+    assert [plain(t) for t in traces] == [plain(t) for t in merged]
     assert type(observations[0].input) is bytes  # serialized in the worker
     assert orjson.loads(traces[0].root_input) == "q0"
-    assert decoded.packed_records == len(observations) + len(traces) == 800
+    assert len(observations) == 401 and len(traces) == 400  # the child's trace record folded
+    assert decoded.packed_records == 801
     assert decoded.batch.rejected_spans == inline.rejected_spans == 1
     assert decoded.batch.warnings == inline.warnings
 

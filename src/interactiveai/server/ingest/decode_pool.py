@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
+from interactiveai.server.ingest.apply import merge_traces
 from interactiveai.server.ingest.otlp import decode_export_request
 from interactiveai.server.ingest.records import DecodedBatch, pack_records
 
@@ -45,8 +46,11 @@ def decode_and_pack(
 ) -> DecodedRequest:
     """Inflate and decode one request, with its records packed (runs in the worker)."""
     batch = decode_export_request(body, content_type, content_encoding, max_inflated_bytes=limit)
-    records = len(batch.observations) + len(batch.traces)
-    packed = pack_records(batch.observations, batch.traces)
+    # Every span carries a trace record; folding them per trace here (as the writer would)
+    # leaves the writer a fifth of them to unpack and merge.
+    traces = list(merge_traces(batch.traces).values())
+    records = len(batch.observations) + len(traces)
+    packed = pack_records(batch.observations, traces)
     batch.observations, batch.traces = [], []
     return DecodedRequest(batch, packed, records)
 
