@@ -85,7 +85,8 @@ REGISTRY: tuple[Setting, ...] = (
         1,
         "Worker processes (per server process) that decode large OTLP requests, so that "
         "decoding runs beside the database writer instead of taking turns with it for "
-        "Python's interpreter lock. 0 decodes everything in the server process.",
+        "Python's interpreter lock. 0 decodes everything in the server process (the default "
+        "when `workers` is more than 1).",
     ),
     _s(
         "init_user_email",
