@@ -65,3 +65,24 @@ def test_bad_job_does_not_sink_the_group(engine: Engine, project: str) -> None:
         ids = {r.id for r in conn.execute(select(observations.c.id))}
     # Nothing of the failed request is half-written; both others are complete.
     assert ids == {f"g{i:04d}" for i in range(3)} | {f"h{i:04d}" for i in range(2)}
+
+
+def test_writer_survives_losing_its_connection(engine: Engine, project: str, dialect: str) -> None:
+    # The writer keeps one connection; a PostgreSQL restart or an operator's kill ends it.
+    writer = Writer(engine)
+    writer.start()
+    try:
+        writer.submit(job(project, 2, "before")).result(10)
+        assert writer._conn is not None
+        if dialect == "postgresql":
+            pid = writer._conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+            writer._conn.commit()
+            with engine.connect() as admin:
+                admin.exec_driver_sql(f"SELECT pg_terminate_backend({pid})")
+        else:
+            writer._conn.connection.dbapi_connection.close()  # type: ignore[union-attr]
+        writer.submit(job(project, 3, "after")).result(10)
+    finally:
+        writer.stop()
+    with engine.connect() as conn:
+        assert len(conn.execute(select(observations.c.id)).all()) == 5

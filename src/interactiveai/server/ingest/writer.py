@@ -233,6 +233,8 @@ class Writer:
 
 
 def _transient(exc: Exception) -> bool:
+    if getattr(exc, "connection_invalidated", False):
+        return True  # the writer's connection died (a restarted PostgreSQL): a new one may work
     text = str(exc).lower()
     return any(
         s in text for s in ("deadlock", "could not serialize", "database is locked", "unique")
