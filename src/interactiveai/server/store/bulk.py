@@ -8,6 +8,7 @@ and hand them to the driver directly.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -129,10 +130,6 @@ def _sqlite_sql(table: Table, columns: tuple[str, ...], keys: tuple[str, ...]) -
     return f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join("?" for _ in columns)})'
 
 
-# SQLite's default limit on parameters per statement (SQLITE_MAX_VARIABLE_NUMBER since 3.32).
-_SQLITE_MAX_PARAMS = 32766
-
-
 def _sqlite_insert(
     conn: Connection, table: Table, columns: tuple[str, ...], params: list[tuple[Any, ...]]
 ) -> None:
@@ -141,8 +138,11 @@ def _sqlite_insert(
     # another thread takes it each time while the writer waits (measured: 50 us per span).
     # Chunks of power-of-two sizes keep to a dozen statement texts, which stay in the
     # driver's statement cache (preparing one costs about 5x inserting its rows).
-    size = 1 << (max(1, _SQLITE_MAX_PARAMS // len(columns)).bit_length() - 1)
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    dbapi: Any = conn.connection.dbapi_connection
+    # 32766 parameters a statement since SQLite 3.32, 999 before.
+    limit = dbapi.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    size = 1 << (max(1, limit // len(columns)).bit_length() - 1)
+    cursor = dbapi.cursor()
     try:
         start = 0
         while start < len(params):
