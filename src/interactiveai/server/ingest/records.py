@@ -92,15 +92,17 @@ def pack_records(observations: Sequence[ObservationRecord], traces: Sequence[Tra
     store takes as JSON text (see `store.types.json_text`). That moves their serialization off
     the writer and makes the pickle far smaller to load. The records are changed in place.
     """
-    serialized: dict[int, bytes] = {}  # a root span's input is also its trace's: dump it once
+    # A root span's input is also its trace's: dump it once. The value is kept beside its text
+    # so that its id cannot be reused by another object while this runs.
+    serialized: dict[int, tuple[Any, bytes]] = {}
 
     def document(value: Any) -> Any:
         if value is None or type(value) is bytes:
             return value
-        text = serialized.get(id(value))
-        if text is None:
-            text = serialized[id(value)] = json_bytes(value)
-        return text
+        known = serialized.get(id(value))
+        if known is None:
+            known = serialized[id(value)] = (value, json_bytes(value))
+        return known[1]
 
     for obs in observations:
         for name in _OBSERVATION_DOCUMENTS:
