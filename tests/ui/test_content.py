@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from starlette.datastructures import QueryParams
 
-from interactiveai.server.store.scores import ScoreCondition
+from interactiveai.server.store.session_scores import ScoreCondition
 from interactiveai.server.ui.content import RICH_LIMIT, prepare
 from interactiveai.server.ui.listing import parse_list_state
 from interactiveai.server.ui.templating import duration, money

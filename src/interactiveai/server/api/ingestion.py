@@ -19,7 +19,7 @@ from interactiveai.server.errors import APIError, BadRequestError
 from interactiveai.server.ingest.batch import DecodedIngestion, decode_batch, scrub
 from interactiveai.server.ingest.inflate import inflate
 from interactiveai.server.ingest.writer import WriteJob
-from interactiveai.server.store import queries, scores
+from interactiveai.server.store import observation_queries, scores
 
 router = APIRouter(tags=["ingestion"], responses=ERRORS)
 
@@ -81,7 +81,7 @@ def _check_with_database(
     score_rows: list[dict[str, Any]] = []
     with request.app.state.engine.connect() as conn:
         for event_id, record in decoded.unresolved:
-            known = queries.get_observation(conn, pid, record.id)
+            known = observation_queries.get_observation(conn, pid, record.id)
             if known is None:
                 decoded.fail(
                     event_id, "body.traceId: is required when the observation is not known yet"

@@ -22,7 +22,7 @@ from interactiveai.server.api.serialize import page_meta, session_json, trace_js
 from interactiveai.server.errors import BadRequestError, NotFoundError
 from interactiveai.server.store import queries
 from interactiveai.server.store.queries import SessionFilter, TraceFilter
-from interactiveai.server.store.scores import ScoreCondition
+from interactiveai.server.store.session_scores import ScoreCondition
 
 router = APIRouter(tags=["sessions"])
 

@@ -19,8 +19,9 @@ from interactiveai.server.api.params import (
 )
 from interactiveai.server.api.serialize import observation_json, page_meta, trace_json
 from interactiveai.server.errors import BadRequestError, NotFoundError
-from interactiveai.server.store import queries
-from interactiveai.server.store.queries import ObservationFilter, TraceFilter
+from interactiveai.server.store import observation_queries, queries
+from interactiveai.server.store.observation_queries import ObservationFilter
+from interactiveai.server.store.queries import TraceFilter
 
 router = APIRouter()
 
@@ -106,7 +107,7 @@ def list_observations(
         environments=split_list(environment),
     )
     with request.app.state.engine.connect() as conn:
-        rows, total = queries.list_observations(conn, pid, f, page_of(page, limit))
+        rows, total = observation_queries.list_observations(conn, pid, f, page_of(page, limit))
     return {"data": [observation_json(r) for r in rows], "meta": page_meta(page, limit, total)}
 
 
@@ -116,7 +117,7 @@ def get_observation(
 ) -> dict[str, Any]:
     """One observation."""
     with request.app.state.engine.connect() as conn:
-        row = queries.get_observation(conn, pid, observation_id)
+        row = observation_queries.get_observation(conn, pid, observation_id)
     if row is None:
         raise NotFoundError("Observation not found")
     return observation_json(row)

@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 from starlette.datastructures import QueryParams
 
 from interactiveai.server.store.queries import Page, SessionFilter
-from interactiveai.server.store.scores import ScoreCondition
+from interactiveai.server.store.session_scores import ScoreCondition
 
 LIMITS = (25, 50, 100)
 DEFAULT_SORT = "createdAt.desc"

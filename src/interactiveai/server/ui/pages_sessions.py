@@ -14,9 +14,16 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import Connection
 from starlette.datastructures import QueryParams
 
-from interactiveai.server.store import comments, queries, scores, session_facets
+from interactiveai.server.store import (
+    comments,
+    observation_queries,
+    queries,
+    scores,
+    session_facets,
+)
 from interactiveai.server.store.accounts import user_projects
-from interactiveai.server.store.queries import ObservationFilter, Page, QueryError, TraceFilter
+from interactiveai.server.store.observation_queries import ObservationFilter
+from interactiveai.server.store.queries import Page, QueryError, TraceFilter
 from interactiveai.server.store.session_stats import cohort_stats
 from interactiveai.server.ui.content import Content, prepare
 from interactiveai.server.ui.listing import FILTER_KEYS, ListState, page_of, parse_list_state
@@ -176,7 +183,7 @@ def _cards(
         errors: list[dict[str, Any]] = []
         if r["error_count"]:
             # Rare, so read per failing trace: which observations failed, and why.
-            found_obs, _ = queries.list_observations(
+            found_obs, _ = observation_queries.list_observations(
                 conn, pid, ObservationFilter(trace_id=r["id"]), Page(page=1, limit=200)
             )
             errors = [o for o in found_obs if o["level"] == "ERROR"][:3]

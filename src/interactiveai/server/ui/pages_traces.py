@@ -7,7 +7,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 
-from interactiveai.server.store import comments, queries, scores
+from interactiveai.server.store import comments, observation_queries, queries, scores
 from interactiveai.server.ui.content import prepare, to_json_text
 from interactiveai.server.ui.security import PageNotFoundError, ViewerDep, engine_of, finish
 from interactiveai.server.ui.templating import render
@@ -80,7 +80,7 @@ def observation_raw(
 ) -> Response:
     """An observation's whole input, output or metadata as text."""
     with engine_of(request).connect() as conn:
-        obs = queries.get_observation(conn, viewer.project_id, observation_id)
+        obs = observation_queries.get_observation(conn, viewer.project_id, observation_id)
     if obs is None:
         raise PageNotFoundError("No such observation.")
     return _raw(request, obs[field])
