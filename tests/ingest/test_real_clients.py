@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans
@@ -78,7 +79,10 @@ def test_opentelemetry_sdk_spans_decode(otel: tuple[Tracer, InMemorySpanExporter
     finished = {s.name: s for s in exporter.get_finished_spans()}
     start_ns = finished["handle request"].start_time
     assert root_obs.start_time is not None and start_ns is not None
-    assert root_obs.start_time.timestamp() == pytest.approx(start_ns / 1e9, abs=1e-6)
+    # Exact, in whole microseconds: a float timestamp near 1.8e9 s is only good to ~0.2 µs,
+    # which made a 1 µs tolerance fail when the nanoseconds were just under a microsecond.
+    since_epoch = root_obs.start_time - datetime(1970, 1, 1, tzinfo=UTC)
+    assert since_epoch // timedelta(microseconds=1) == start_ns // 1000
 
     assert (chat.type, chat.model) == ("generation", "gpt-4o")
     assert chat.model_parameters == {"stop_sequences": ["\n\n"]}
