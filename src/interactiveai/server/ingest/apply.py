@@ -102,6 +102,20 @@ def _select_for_update(conn: Connection, stmt: Any) -> Any:
     return stmt.with_for_update() if conn.dialect.name == "postgresql" else stmt
 
 
+def _stored_rows(
+    conn: Connection, table: Table, project_id: str, ids: Sequence[str], *, lock: bool
+) -> dict[str, dict[str, Any]]:
+    """The stored rows of `ids` (sorted) by id; `lock` takes their row locks in key order."""
+    rows: dict[str, dict[str, Any]] = {}
+    for part in chunks(ids):
+        stmt = select(table).where(table.c.project_id == project_id, table.c.id.in_(part))
+        if lock:
+            stmt = _select_for_update(conn, stmt.order_by(table.c.id))
+        for found in conn.execute(stmt):
+            rows[found.id] = dict(found._mapping)
+    return rows
+
+
 def _server_defaults(table: Table) -> dict[str, Any]:
     """The values the database would fill in for columns left out of an INSERT."""
     out: dict[str, Any] = {}
@@ -149,11 +163,7 @@ def apply_records(
     # Stored traces first, in key order: on PostgreSQL that takes the row locks in one order
     # everywhere. A trace another process inserts meanwhile makes our INSERT below fail on
     # its key, and the writer retries the transaction, which then finds it stored.
-    existing_traces: dict[str, dict[str, Any]] = {}
-    for part in chunks(trace_ids):
-        stmt = select(traces).where(traces.c.project_id == project_id, traces.c.id.in_(part))
-        for found in conn.execute(_select_for_update(conn, stmt.order_by(traces.c.id))):
-            existing_traces[found.id] = dict(found._mapping)
+    existing_traces = _stored_rows(conn, traces, project_id, trace_ids, lock=True)
     fresh = [tid for tid in trace_ids if tid not in existing_traces]
 
     obs_rows = _write_observations(conn, project_id, obs_by_id, now, price)
@@ -210,11 +220,7 @@ def _write_sessions(
     touched = sorted(recompute | gained.keys())
     if not touched:
         return
-    stored: dict[str, dict[str, Any]] = {}
-    for part in chunks(touched):
-        stmt = select(sessions).where(sessions.c.project_id == project_id, sessions.c.id.in_(part))
-        for found in conn.execute(_select_for_update(conn, stmt.order_by(sessions.c.id))):
-            stored[found.id] = dict(found._mapping)
+    stored = _stored_rows(conn, sessions, project_id, touched, lock=True)
     inserts, updates, new_tags = [], [], []
     for sid, rows in gained.items():
         if sid in recompute:
@@ -318,13 +324,7 @@ def _write_observations(
     if not records:
         return []
     ids = sorted(records)
-    existing: dict[str, dict[str, Any]] = {}
-    for part in chunks(ids):
-        stmt = select(observations).where(
-            observations.c.project_id == project_id, observations.c.id.in_(part)
-        )
-        for found in conn.execute(stmt):
-            existing[found.id] = dict(found._mapping)
+    existing = _stored_rows(conn, observations, project_id, ids, lock=False)
     new_rows: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     template = dict.fromkeys(_OBS_FIELDS) | {
