@@ -93,9 +93,8 @@ def plain_otel_current(n: int) -> tuple[Callable[[], None], Callable[[], int]]:
 
 def _client(n: int) -> tuple[InteractiveAI, CountingSink]:
     sink = CountingSink()
-    client = InteractiveAI(
-        span_exporter=sink, tracer_provider=TracerProvider(), max_queue_size=n, flush_at=512
-    )
+    # The client makes its own TracerProvider, as it does for a user who set none up.
+    client = InteractiveAI(span_exporter=sink, max_queue_size=n, flush_at=512)
     return client, sink
 
 

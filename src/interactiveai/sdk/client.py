@@ -19,7 +19,13 @@ from interactiveai.conventions.ids import OBSERVATION_TYPES, is_valid_trace_id
 from interactiveai.sdk import SDK_VERSION, export, registry
 from interactiveai.sdk.compat import LangfuseV3Names
 from interactiveai.sdk.observation import Observation, ObservationScope, current_observation
-from interactiveai.sdk.processor import ExportProcessor, SpanFilter, is_sampled, sampling_bound
+from interactiveai.sdk.processor import (
+    ExportProcessor,
+    SpanFilter,
+    default_sampler,
+    is_sampled,
+    sampling_bound,
+)
 from interactiveai.sdk.scores import ScoreFields, ScoreSender, ScoreSink, score_event
 from interactiveai.sdk.settings import Settings, enable_debug_logging, resolve
 from interactiveai.sdk.span_attributes import (
@@ -138,7 +144,9 @@ class InteractiveAI(LangfuseV3Names):
             provider = global_provider
             logger.debug("InteractiveAI: adding our processor to the global TracerProvider")
         if provider is None:
-            provider = TracerProvider(id_generator=id_generator, shutdown_on_exit=False)
+            provider = TracerProvider(
+                sampler=default_sampler(), id_generator=id_generator, shutdown_on_exit=False
+            )
             self._owns_provider = True
             if span_exporter is None and isinstance(global_provider, trace.ProxyTracerProvider):
                 # Become the global provider so other OpenTelemetry instrumentations
