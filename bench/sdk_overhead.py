@@ -4,8 +4,9 @@ OpenTelemetry doing the same work in the same run.
 
     .venv/bin/python bench/sdk_overhead.py [--observations 20000] [--rounds 7]
 
-Prints the median and best round for each variant and the ratio to plain OpenTelemetry.
-The target is <= 20 us per observation for the SDK.
+Prints the median and best round for each variant, the ratio to plain OpenTelemetry, and
+the figures at the speed of the machine where the target (<= 20 us per observation, with
+plain OpenTelemetry at 17.6 us) was set, scaled by plain OpenTelemetry's figure here.
 """
 
 from __future__ import annotations
@@ -23,6 +24,12 @@ from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
 
 from interactiveai import InteractiveAI
+
+# The issue's target, and plain OpenTelemetry's figure on the machine where it was set.
+TARGET_US = 20.0
+REFERENCE_OTEL_US = 17.6
+# The work the target names: start, update with input/output and a session id, end.
+TARGET_VARIANT = "interactiveai start_observation/end"
 
 INPUT = {"message": "My order #12345 hasn't arrived yet"}
 OUTPUT = "Sorry to hear that! Let me check the tracking for order #12345."
@@ -193,9 +200,17 @@ def main() -> None:
     )
     for ours, theirs in pairs:
         print(f"ratio {ours} / {theirs}: {median[ours] / median[theirs]:.2f}")
-    worst = max(median[ours] for ours, _ in pairs)
+    # The target was set where plain OpenTelemetry's start_span/end took 17.6 us; machines
+    # differ by more than the margin, so the same work is also shown at that machine's speed.
+    speed = REFERENCE_OTEL_US / median["opentelemetry start_span/end"]
+    for ours, _ in pairs:
+        print(f"{ours} at the reference speed: {median[ours] * speed:.2f} us")
+    measured = median[TARGET_VARIANT]
     print(
-        f"target <= 20 us per observation: {'met' if worst <= 20 else 'NOT met'} ({worst:.2f} us)"
+        f"target <= {TARGET_US:.0f} us per observation ({TARGET_VARIANT}): "
+        f"{'met' if measured <= TARGET_US else 'NOT met'} here ({measured:.2f} us), "
+        f"{'met' if measured * speed <= TARGET_US else 'NOT met'} at the reference speed "
+        f"({measured * speed:.2f} us)"
     )
 
 

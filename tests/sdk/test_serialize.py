@@ -109,3 +109,16 @@ def test_shared_references_are_not_cycles() -> None:
         "b": {"k": 1},
         "n": "nan",
     }
+
+
+def test_without_the_c_accelerator_the_encoding_is_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from interactiveai.sdk import serialize
+
+    value = {"order": Order(7, dt.date(2026, 1, 2)), "text": "é", "n": [1, 2.5, None, True]}
+    with_c = "".join(serialize._chunk_encoder()(value, 0))
+    monkeypatch.setattr(json.encoder, "c_make_encoder", None)
+    without_c = "".join(serialize._chunk_encoder()(value, 0))
+    assert with_c == without_c == to_json(value)
+    assert json.loads(with_c)["order"] == {"id": 7, "placed": "2026-01-02", "tags": []}

@@ -102,7 +102,8 @@ class Observation(LangfuseV3Names):
     def update(self, *, name: str | None = None, **fields: Unpack[ObservationFields]) -> Self:
         """Set or replace fields of this observation (input, output, model, usage...)."""
         span = self._span
-        if not span.is_recording():
+        # Held attributes mean a span we started and have not ended: recording, no need to ask.
+        if self._pending is None and not span.is_recording():
             return self
         try:
             if name:
@@ -118,7 +119,7 @@ class Observation(LangfuseV3Names):
 
     def update_trace(self, **fields: Unpack[TraceFields]) -> Self:
         """Set trace-level fields (session_id, user_id, tags, input...) from this observation."""
-        if not self._span.is_recording():
+        if self._pending is None and not self._span.is_recording():
             return self
         try:
             attrs = trace_attributes(self._lookup, self._client._mask, fields)

@@ -99,9 +99,12 @@ class ExportProcessor(BatchSpanProcessor):
             max_export_batch_size=min(flush_at, max_queue_size),
         )
         self._bound = sampling_bound(sample_rate)
-        self._sample_all = sample_rate >= 1.0
         self._should_export = should_export_span
+        # Whether on_end has anything to decide; not with the defaults (the hot path).
+        self._filters = sample_rate < 1.0 or should_export_span is not None
         self._closed = False
+        # BatchSpanProcessor's own on_end, bound once: super() costs an object per span.
+        self._enqueue = super().on_end
 
     def on_start(self, span: Span, parent_context: Context | None = None) -> None:
         try:
@@ -113,16 +116,20 @@ class ExportProcessor(BatchSpanProcessor):
         if self._closed:
             # After shutdown the provider (perhaps the application's) still calls us; stay quiet.
             return
-        context = span.context
-        if context is None or not (self._sample_all or is_sampled(context.trace_id, self._bound)):
+        if self._filters and not self._wanted(span):
             return
+        self._enqueue(span)
+
+    def _wanted(self, span: ReadableSpan) -> bool:
+        context = span.context
+        if context is None or not is_sampled(context.trace_id, self._bound):
+            return False
         if self._should_export is not None:
             try:
-                if not self._should_export(span):
-                    return
+                return bool(self._should_export(span))
             except Exception:
                 logger.exception("InteractiveAI: should_export_span raised; exporting the span")
-        super().on_end(span)
+        return True
 
     def shutdown(self) -> None:
         if self._closed:
