@@ -191,7 +191,7 @@ class InteractiveAI(LangfuseV3Names):
             # Held until end() and written in one call (see observation.py).
             pending = dict(base)
             if fields:
-                pending.update(observation_attributes(nothing_written, self._mask, fields))
+                observation_attributes(nothing_written, self._mask, fields, pending)
             if as_root:
                 pending[keys.AS_ROOT] = True
             span = self._tracer.start_span(name, context=parent, start_time=self._clock())

@@ -101,30 +101,31 @@ class Observation(LangfuseV3Names):
 
     def update(self, *, name: str | None = None, **fields: Unpack[ObservationFields]) -> Self:
         """Set or replace fields of this observation (input, output, model, usage...)."""
-        span = self._span
+        span, pending = self._span, self._pending
         # Held attributes mean a span we started and have not ended: recording, no need to ask.
-        if self._pending is None and not span.is_recording():
+        if pending is None and not span.is_recording():
             return self
         try:
             if name:
                 span.update_name(name)
-            attrs = observation_attributes(self._lookup, self._client._mask, fields)
-            if attrs:
-                self._write(attrs)
-                if attrs.get(keys.OBSERVATION_LEVEL) == "ERROR":
-                    span.set_status(Status(StatusCode.ERROR, fields.get("status_message")))
+            attrs = observation_attributes(self._lookup, self._client._mask, fields, pending)
+            if pending is None and attrs:
+                span.set_attributes(attrs)
+            if fields.get("level") is not None and attrs.get(keys.OBSERVATION_LEVEL) == "ERROR":
+                span.set_status(Status(StatusCode.ERROR, fields.get("status_message")))
         except Exception:
             logger.exception("InteractiveAI: update() failed")
         return self
 
     def update_trace(self, **fields: Unpack[TraceFields]) -> Self:
         """Set trace-level fields (session_id, user_id, tags, input...) from this observation."""
-        if self._pending is None and not self._span.is_recording():
+        span, pending = self._span, self._pending
+        if pending is None and not span.is_recording():
             return self
         try:
-            attrs = trace_attributes(self._lookup, self._client._mask, fields)
-            if attrs:
-                self._write(attrs)
+            attrs = trace_attributes(self._lookup, self._client._mask, fields, pending)
+            if pending is None and attrs:
+                span.set_attributes(attrs)
         except Exception:
             logger.exception("InteractiveAI: update_trace() failed")
         return self

@@ -141,17 +141,21 @@ def iso_time(value: dt.datetime | str | int) -> str:
 
 
 def observation_attributes(
-    lookup: Lookup, mask: MaskFunction | None, fields: ObservationFields
+    lookup: Lookup,
+    mask: MaskFunction | None,
+    fields: ObservationFields,
+    into: Attributes | None = None,
 ) -> Attributes:
-    """Attributes for the observation fields that were given (None means "not given")."""
-    attrs: Attributes = {}
+    """Attributes for the observation fields that were given (None means "not given"),
+    added to `into` when passed (an observation's held attributes) and returned."""
+    attrs: Attributes = {} if into is None else into
     if (value := fields.get("input")) is not None:
         attrs[keys.OBSERVATION_INPUT] = to_json(value) if mask is None else masked_json(value, mask)
     if (value := fields.get("output")) is not None:
         attrs[keys.OBSERVATION_OUTPUT] = (
             to_json(value) if mask is None else masked_json(value, mask)
         )
-    if len(fields) == len(attrs):
+    if ("input" in fields) + ("output" in fields) == len(fields):
         return attrs  # the hot path: only input/output given
     if (value := fields.get("metadata")) is not None:
         attrs[keys.OBSERVATION_METADATA] = merged_metadata(lookup, keys.OBSERVATION_METADATA, value)
@@ -196,9 +200,15 @@ def _prompt_attributes(prompt: Any) -> Attributes:
     return attrs
 
 
-def trace_attributes(lookup: Lookup, mask: MaskFunction | None, fields: TraceFields) -> Attributes:
-    """Attributes for the trace-level fields that were given; invalid ids are dropped."""
-    attrs: Attributes = {}
+def trace_attributes(
+    lookup: Lookup,
+    mask: MaskFunction | None,
+    fields: TraceFields,
+    into: Attributes | None = None,
+) -> Attributes:
+    """Attributes for the trace-level fields that were given, added to `into` when passed and
+    returned; invalid ids are dropped."""
+    attrs: Attributes = {} if into is None else into
     if (value := fields.get("session_id")) is not None and (
         valid := checked_id(value, "session id")
     ):
