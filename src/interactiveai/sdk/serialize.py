@@ -84,12 +84,18 @@ def _chunk_encoder() -> Callable[[Any, int], Sequence[str]]:
     hit the recursion limit (about 1 ms), which raises like any other failure and takes the
     careful walk in to_json().
     """
+    def fallback(value: Any, _level: int) -> Sequence[str]:
+        return (_fast.encode(value),)
+
     make = getattr(json.encoder, "c_make_encoder", None)
     if make is None:  # an interpreter without the _json accelerator
-        return lambda value, _level: (_fast.encode(value),)
-    encoder: Callable[[Any, int], Sequence[str]] = make(
-        None, _default, _encode_string, None, ":", ",", False, False, False
-    )
+        return fallback
+    try:
+        encoder: Callable[[Any, int], Sequence[str]] = make(
+            None, _default, _encode_string, None, ":", ",", False, False, False
+        )
+    except TypeError:  # a Python whose C encoder takes other arguments
+        return fallback
     return encoder
 
 
