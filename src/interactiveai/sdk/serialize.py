@@ -84,6 +84,7 @@ def _chunk_encoder() -> Callable[[Any, int], Sequence[str]]:
     hit the recursion limit (about 1 ms), which raises like any other failure and takes the
     careful walk in to_json().
     """
+
     def fallback(value: Any, _level: int) -> Sequence[str]:
         return (_fast.encode(value),)
 
