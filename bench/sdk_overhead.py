@@ -23,7 +23,9 @@ from opentelemetry import trace
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
 
-from interactiveai import InteractiveAI
+import interactiveai
+from interactiveai import InteractiveAI, observe
+from interactiveai.sdk import registry
 
 # The issue's target, and plain OpenTelemetry's figure on the machine where it was set.
 TARGET_US = 20.0
@@ -138,11 +140,62 @@ def sdk_context_manager(n: int) -> tuple[Callable[[], None], Callable[[], int]]:
     return one, flushed
 
 
+def plain_otel_decorator(n: int) -> tuple[Callable[[], None], Callable[[], int]]:
+    """A function under OpenTelemetry's start_as_current_span decorator, writing what @observe does."""
+    sink = CountingSink()
+    provider = TracerProvider()
+    processor = BatchSpanProcessor(sink, max_queue_size=n, max_export_batch_size=512)
+    provider.add_span_processor(processor)
+    tracer = provider.get_tracer("bench")
+
+    @tracer.start_as_current_span("handle")
+    def handle(message: str) -> str:
+        trace.get_current_span().set_attributes(
+            {
+                "input.value": json.dumps({"message": message}),
+                "output.value": json.dumps(OUTPUT),
+                "session.id": SESSION_ID,
+            }
+        )
+        return OUTPUT
+
+    def one() -> None:
+        handle(INPUT["message"])
+
+    def flushed() -> int:
+        processor.force_flush()
+        return sink.count
+
+    return one, flushed
+
+
+def sdk_observe(n: int) -> tuple[Callable[[], None], Callable[[], int]]:
+    """InteractiveAI as in the seed's decorator sample: @observe, update_current_trace inside."""
+    client, sink = _client(n)
+    registry.set_override(client)  # the bench has several clients; @observe uses this one
+
+    @observe
+    def handle(message: str) -> str:
+        interactiveai.update_current_trace(session_id=SESSION_ID)
+        return OUTPUT
+
+    def one() -> None:
+        handle(INPUT["message"])
+
+    def flushed() -> int:
+        client.flush()
+        return sink.count
+
+    return one, flushed
+
+
 VARIANTS = {
     "opentelemetry start_span/end": plain_otel,
     "interactiveai start_observation/end": sdk_manual,
     "opentelemetry start_as_current_span": plain_otel_current,
     "interactiveai start_as_current_observation": sdk_context_manager,
+    "opentelemetry @start_as_current_span": plain_otel_decorator,
+    "interactiveai @observe": sdk_observe,
 }
 
 
@@ -197,6 +250,7 @@ def main() -> None:
     pairs = (
         ("interactiveai start_observation/end", "opentelemetry start_span/end"),
         ("interactiveai start_as_current_observation", "opentelemetry start_as_current_span"),
+        ("interactiveai @observe", "opentelemetry @start_as_current_span"),
     )
     for ours, theirs in pairs:
         print(f"ratio {ours} / {theirs}: {median[ours] / median[theirs]:.2f}")

@@ -6,6 +6,7 @@ import contextvars
 import functools
 import inspect
 import logging
+import types
 from collections.abc import Callable
 from typing import Any, TypeVar, cast, overload
 
@@ -90,9 +91,11 @@ def _begin(
     target: _Target, args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> tuple[Observation, object, bool]:
     """Start the call's observation and make it current; returns it, the context token, capture_output."""
-    trace_id = kwargs.pop(TRACE_ID_KWARG, None)
-    parent_id = kwargs.pop(PARENT_ID_KWARG, None)
-    public_key = kwargs.pop(PUBLIC_KEY_KWARG, None)
+    trace_id = parent_id = public_key = None
+    if kwargs:  # most calls pass none
+        trace_id = kwargs.pop(TRACE_ID_KWARG, None)
+        parent_id = kwargs.pop(PARENT_ID_KWARG, None)
+        public_key = kwargs.pop(PUBLIC_KEY_KWARG, None)
     try:
         client = get_client(public_key)
         settings = client.settings
@@ -144,8 +147,8 @@ def _finish(
     return result
 
 
-def _is_stream(result: Any) -> bool:
-    return inspect.isgenerator(result) or inspect.isasyncgen(result)
+# What inspect.isgenerator()/isasyncgen() test, in one isinstance() on every call's result.
+_STREAMS = (types.GeneratorType, types.AsyncGeneratorType)
 
 
 def _wrap_sync(func: Callable[..., Any], target: _Target) -> Callable[..., Any]:
@@ -159,7 +162,7 @@ def _wrap_sync(func: Callable[..., Any], target: _Target) -> Callable[..., Any]:
             _fail(observation, error)
             raise
         # A stream keeps the observation current for its own steps: remember this context.
-        ctx = contextvars.copy_context() if _is_stream(result) else None
+        ctx = contextvars.copy_context() if isinstance(result, _STREAMS) else None
         detach(token)
         return _finish(target, observation, result, capture_output, ctx)
 
@@ -176,7 +179,7 @@ def _wrap_async(func: Callable[..., Any], target: _Target) -> Callable[..., Any]
             detach(token)
             _fail(observation, error)
             raise
-        ctx = contextvars.copy_context() if _is_stream(result) else None
+        ctx = contextvars.copy_context() if isinstance(result, _STREAMS) else None
         detach(token)
         return _finish(target, observation, result, capture_output, ctx)
 
