@@ -49,67 +49,86 @@ class CountingSink(SpanExporter):
         return SpanExportResult.SUCCESS
 
 
-def plain_otel(n: int) -> tuple[Callable[[], None], Callable[[], int]]:
-    """The same work with the OpenTelemetry API: JSON-encode input/output, three attributes."""
+Variant = tuple[Callable[[], None], Callable[[], int]]
+
+
+def _otel(n: int) -> tuple[trace.Tracer, Callable[[], int]]:
+    """A plain OpenTelemetry tracer exporting to a sink, and the call that flushes and counts."""
     sink = CountingSink()
     provider = TracerProvider()
     processor = BatchSpanProcessor(sink, max_queue_size=n, max_export_batch_size=512)
     provider.add_span_processor(processor)
-    tracer = provider.get_tracer("bench")
+
+    def flushed() -> int:
+        processor.force_flush()
+        return sink.count
+
+    return provider.get_tracer("bench"), flushed
+
+
+def _otel_attributes(value: object) -> dict[str, str]:
+    """What the SDK writes, by plain OpenTelemetry: JSON input/output and a session id."""
+    return {
+        "input.value": json.dumps(value),
+        "output.value": json.dumps(OUTPUT),
+        "session.id": SESSION_ID,
+    }
+
+
+def plain_otel(n: int) -> Variant:
+    """The same work with the OpenTelemetry API: JSON-encode input/output, three attributes."""
+    tracer, flushed = _otel(n)
 
     def one() -> None:
         span = tracer.start_span("observation")
-        span.set_attributes(
-            {
-                "input.value": json.dumps(INPUT),
-                "output.value": json.dumps(OUTPUT),
-                "session.id": SESSION_ID,
-            }
-        )
+        span.set_attributes(_otel_attributes(INPUT))
         span.end()
-
-    def flushed() -> int:
-        processor.force_flush()
-        return sink.count
 
     return one, flushed
 
 
-def plain_otel_current(n: int) -> tuple[Callable[[], None], Callable[[], int]]:
+def plain_otel_current(n: int) -> Variant:
     """Plain OpenTelemetry with the span made current (start_as_current_span)."""
-    sink = CountingSink()
-    provider = TracerProvider()
-    processor = BatchSpanProcessor(sink, max_queue_size=n, max_export_batch_size=512)
-    provider.add_span_processor(processor)
-    tracer = provider.get_tracer("bench")
+    tracer, flushed = _otel(n)
 
     def one() -> None:
         with tracer.start_as_current_span("observation") as span:
-            span.set_attributes(
-                {
-                    "input.value": json.dumps(INPUT),
-                    "output.value": json.dumps(OUTPUT),
-                    "session.id": SESSION_ID,
-                }
-            )
-
-    def flushed() -> int:
-        processor.force_flush()
-        return sink.count
+            span.set_attributes(_otel_attributes(INPUT))
 
     return one, flushed
 
 
-def _client(n: int) -> tuple[InteractiveAI, CountingSink]:
+def plain_otel_decorator(n: int) -> Variant:
+    """A function under OpenTelemetry's start_as_current_span decorator, writing what @observe does."""
+    tracer, flushed = _otel(n)
+
+    @tracer.start_as_current_span("handle")
+    def handle(message: str) -> str:
+        trace.get_current_span().set_attributes(_otel_attributes({"message": message}))
+        return OUTPUT
+
+    def one() -> None:
+        handle(INPUT["message"])
+
+    return one, flushed
+
+
+def _client(n: int) -> tuple[InteractiveAI, Callable[[], int]]:
+    """A client exporting to a sink, and the call that flushes and counts."""
     sink = CountingSink()
     # The client makes its own TracerProvider, as it does for a user who set none up.
     client = InteractiveAI(span_exporter=sink, max_queue_size=n, flush_at=512)
-    return client, sink
+
+    def flushed() -> int:
+        client.flush()
+        return sink.count
+
+    return client, flushed
 
 
-def sdk_manual(n: int) -> tuple[Callable[[], None], Callable[[], int]]:
+def sdk_manual(n: int) -> Variant:
     """InteractiveAI: start_observation, update, update_trace, end."""
-    client, sink = _client(n)
+    client, flushed = _client(n)
 
     def one() -> None:
         observation = client.start_observation(name="observation")
@@ -117,61 +136,24 @@ def sdk_manual(n: int) -> tuple[Callable[[], None], Callable[[], int]]:
         observation.update_trace(session_id=SESSION_ID)
         observation.end()
 
-    def flushed() -> int:
-        client.flush()
-        return sink.count
-
     return one, flushed
 
 
-def sdk_context_manager(n: int) -> tuple[Callable[[], None], Callable[[], int]]:
+def sdk_context_manager(n: int) -> Variant:
     """InteractiveAI as in the seed: start_as_current_observation, update, update_trace."""
-    client, sink = _client(n)
+    client, flushed = _client(n)
 
     def one() -> None:
         with client.start_as_current_observation(name="observation") as observation:
             observation.update(input=INPUT, output=OUTPUT)
             observation.update_trace(session_id=SESSION_ID)
 
-    def flushed() -> int:
-        client.flush()
-        return sink.count
-
     return one, flushed
 
 
-def plain_otel_decorator(n: int) -> tuple[Callable[[], None], Callable[[], int]]:
-    """A function under OpenTelemetry's start_as_current_span decorator, writing what @observe does."""
-    sink = CountingSink()
-    provider = TracerProvider()
-    processor = BatchSpanProcessor(sink, max_queue_size=n, max_export_batch_size=512)
-    provider.add_span_processor(processor)
-    tracer = provider.get_tracer("bench")
-
-    @tracer.start_as_current_span("handle")
-    def handle(message: str) -> str:
-        trace.get_current_span().set_attributes(
-            {
-                "input.value": json.dumps({"message": message}),
-                "output.value": json.dumps(OUTPUT),
-                "session.id": SESSION_ID,
-            }
-        )
-        return OUTPUT
-
-    def one() -> None:
-        handle(INPUT["message"])
-
-    def flushed() -> int:
-        processor.force_flush()
-        return sink.count
-
-    return one, flushed
-
-
-def sdk_observe(n: int) -> tuple[Callable[[], None], Callable[[], int]]:
+def sdk_observe(n: int) -> Variant:
     """InteractiveAI as in the seed's decorator sample: @observe, update_current_trace inside."""
-    client, sink = _client(n)
+    client, flushed = _client(n)
     registry.set_override(client)  # the bench has several clients; @observe uses this one
 
     @observe
@@ -181,10 +163,6 @@ def sdk_observe(n: int) -> tuple[Callable[[], None], Callable[[], int]]:
 
     def one() -> None:
         handle(INPUT["message"])
-
-    def flushed() -> int:
-        client.flush()
-        return sink.count
 
     return one, flushed
 
@@ -197,9 +175,6 @@ VARIANTS = {
     "opentelemetry @start_as_current_span": plain_otel_decorator,
     "interactiveai @observe": sdk_observe,
 }
-
-
-Variant = tuple[Callable[[], None], Callable[[], int]]
 
 
 def measure(n: int, rounds: int) -> dict[str, dict[str, list[float]]]:
