@@ -236,3 +236,23 @@ def test_trace_filters_and_order(client: httpx.Client) -> None:
         "/api/public/observations", params={"traceId": t1, "type": "GENERATION"}
     ).json()
     assert [o["id"] for o in obs["data"]] == [t1[:16]]
+
+
+def test_user_filters_of_observations_scores_and_sessions(client: httpx.Client) -> None:
+    session = uid("s-")
+    t0, t1 = conversation(client, session, 2)
+    user = uid("user-")
+    ingest(
+        client,
+        ("trace-create", {"id": t1, "userId": user}),  # an upsert, as in Langfuse
+        ("score-create", {"id": uid(), "traceId": t1, "name": "helpful", "value": 1}),
+        ("score-create", {"id": uid(), "traceId": t0, "name": "helpful", "value": 0}),
+    )
+
+    observations = client.get("/api/public/observations", params={"userId": user}).json()
+    assert [o["id"] for o in observations["data"]] == [t1[:16]]
+    scores = client.get("/api/public/v2/scores", params={"userId": user}).json()
+    assert [s["traceId"] for s in scores["data"]] == [t1]
+    sessions = client.get("/api/public/sessions", params={"userId": user}).json()
+    assert [s["id"] for s in sessions["data"]] == [session]
+    assert client.get("/api/public/sessions", params={"userId": uid()}).json()["data"] == []

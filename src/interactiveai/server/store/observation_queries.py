@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
 
+from interactiveai.server.store.conditions import equal_to, of_user_traces
 from interactiveai.server.store.queries import Page
 from interactiveai.server.store.schema import observations, traces
 
@@ -33,22 +34,16 @@ def list_observations(
     """A page of observations, newest start first, and the total count."""
     o = observations.c
     cond: list[ColumnElement[bool]] = [o.project_id == project_id]
-    for value, col in (
-        (f.name, o.name),
-        (f.type, o.type),
-        (f.trace_id, o.trace_id),
-        (f.parent_observation_id, o.parent_observation_id),
-    ):
-        if value is not None:
-            cond.append(col == value)
-    if f.user_id is not None:
-        cond.append(
-            o.trace_id.in_(
-                select(traces.c.id).where(
-                    traces.c.project_id == project_id, traces.c.user_id == f.user_id
-                )
-            )
+    cond += equal_to(
+        (
+            (f.name, o.name),
+            (f.type, o.type),
+            (f.trace_id, o.trace_id),
+            (f.parent_observation_id, o.parent_observation_id),
         )
+    )
+    if f.user_id is not None:
+        cond.append(o.trace_id.in_(of_user_traces(traces.c.id, project_id, f.user_id)))
     if f.from_start_time is not None:
         cond.append(o.start_time >= f.from_start_time)
     if f.to_start_time is not None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, and_, func, select
 
+from interactiveai.server.store.conditions import equal_to, of_user_traces
 from interactiveai.server.store.schema import (
     observations,
     scores,
@@ -133,13 +134,7 @@ def session_conditions(
     if f.environments:
         cond.append(s.environment.in_(list(f.environments)))
     if f.user_id:
-        cond.append(
-            s.id.in_(
-                select(traces.c.session_id).where(
-                    traces.c.project_id == project_id, traces.c.user_id == f.user_id
-                )
-            )
-        )
+        cond.append(s.id.in_(of_user_traces(traces.c.session_id, project_id, f.user_id)))
     st = session_tags.c
     for tag in f.tags:
         if scan_order is not None:
@@ -267,15 +262,15 @@ class TraceFilter:
 def _trace_select(project_id: str, f: TraceFilter) -> Select[Any]:
     t = traces.c
     cond: list[ColumnElement[bool]] = [t.project_id == project_id]
-    for value, col in (
-        (f.user_id, t.user_id),
-        (f.name, t.name),
-        (f.session_id, t.session_id),
-        (f.version, t.version),
-        (f.release, t.release),
-    ):
-        if value is not None:
-            cond.append(col == value)
+    cond += equal_to(
+        (
+            (f.user_id, t.user_id),
+            (f.name, t.name),
+            (f.session_id, t.session_id),
+            (f.version, t.version),
+            (f.release, t.release),
+        )
+    )
     if f.from_timestamp is not None:
         cond.append(t.timestamp >= f.from_timestamp)
     if f.to_timestamp is not None:

@@ -22,6 +22,7 @@ from sqlalchemy import ColumnElement, Connection, and_, delete, func, insert, se
 
 from interactiveai.conventions import id_problem
 from interactiveai.server.errors import BadRequestError
+from interactiveai.server.store.conditions import equal_to, of_user_traces
 from interactiveai.server.store.fields import check_enum, check_number, check_str, scrub
 from interactiveai.server.store.schema import observations, scores, traces
 from interactiveai.server.store.score_configs import (
@@ -275,25 +276,19 @@ class ScoreFilter:
 def _score_conditions(project_id: str, f: ScoreFilter) -> list[ColumnElement[bool]]:
     c = scores.c
     cond: list[ColumnElement[bool]] = [c.project_id == project_id]
-    for value, col in (
-        (f.session_id, c.session_id),
-        (f.trace_id, c.trace_id),
-        (f.observation_id, c.observation_id),
-        (f.name, c.name),
-        (f.source, c.source),
-        (f.data_type, c.data_type),
-        (f.config_id, c.config_id),
-    ):
-        if value is not None:
-            cond.append(col == value)
-    if f.user_id is not None:
-        cond.append(
-            c.trace_id.in_(
-                select(traces.c.id).where(
-                    traces.c.project_id == project_id, traces.c.user_id == f.user_id
-                )
-            )
+    cond += equal_to(
+        (
+            (f.session_id, c.session_id),
+            (f.trace_id, c.trace_id),
+            (f.observation_id, c.observation_id),
+            (f.name, c.name),
+            (f.source, c.source),
+            (f.data_type, c.data_type),
+            (f.config_id, c.config_id),
         )
+    )
+    if f.user_id is not None:
+        cond.append(c.trace_id.in_(of_user_traces(traces.c.id, project_id, f.user_id)))
     if f.environments:
         cond.append(c.environment.in_(list(f.environments)))
     if f.from_timestamp is not None:
